@@ -1,0 +1,39 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** Paths that may hold secrets from the auth file; pino replaces them before anything is written. */
+export const REDACT_PATHS = [
+  'auth_data', '*.auth_data', '*.*.auth_data',
+  'credentials', '*.credentials', '*.*.credentials',
+  'secretkey', '*.secretkey', 'accesskey', '*.accesskey',
+  'password', '*.password', 'pass', '*.pass', 'private_key', '*.private_key', 'token', '*.token',
+];
+
+export interface LogOptions {
+  level?: string;
+  /** pretty output for a terminal; JSON lines otherwise. */
+  pretty?: boolean;
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(opts: LogOptions = {}): Logger {
+  const base: LoggerOptions = {
+    level: opts.level ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: undefined,
+  };
+  if (opts.pretty) {
+    const transport = pino.transport({
+      target: 'pino-pretty',
+      options: { colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', destination: 2 },
+    });
+    return pino(base, transport);
+  }
+  return opts.destination ? pino(base, opts.destination as never) : pino(base, pino.destination(2));
+}
+
+/** A logger that drops everything (tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
