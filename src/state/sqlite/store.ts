@@ -1,0 +1,259 @@
+/**
+ * The embedded Store: one better-sqlite3 connection per instance (several may share a file, also across
+ * processes; WAL + busy_timeout serialise the writers). better-sqlite3 is synchronous, so every method does its
+ * work before its promise settles. Multi-statement writes run in IMMEDIATE transactions: the write lock is taken
+ * up front, so a transaction never has to upgrade a read lock (which SQLite answers with SQLITE_BUSY at once).
+ */
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { FatalError } from '../../reconcilers/errors.js';
+import type { Implementation, InfraSpec } from '../../spec/types.js';
+import type {
+  EventRecord, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, NewEvent, NodeRecord,
+  PutInfraResult, Store,
+} from '../store.js';
+import { stateError } from './errors.js';
+import { InstancePatcher } from './instance-patch.js';
+import { followSpec } from './node-rows.js';
+import { openDatabase, type OpenOptions } from './open.js';
+import {
+  eventFromRow, eventToRow, infraFromRow, instanceFromRow, instanceToRow, nodeFromRow,
+  type EventRow, type InfraRow, type InstanceRow, type NodeRow,
+} from './rows.js';
+import { specHash } from './spec-hash.js';
+
+export const DEFAULT_EVENT_LIMIT = 1000;
+
+export class SqliteStore implements Store {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly patcher: InstancePatcher;
+
+  /** `db` is exposed for tests and diagnostics; write only through the Store methods. */
+  constructor(readonly db: Database.Database, readonly path: string) {
+    this.patcher = new InstancePatcher(db);
+  }
+
+  async putInfra(spec: InfraSpec, opts: { authPath?: string; now?: number } = {}): Promise<PutInfraResult> {
+    const now = opts.now ?? Date.now();
+    const hash = specHash(spec);
+    const specJson = JSON.stringify(spec);
+    return this.write(`apply of infra ${spec.id}`, () => this.immediate(() => {
+      const old = this.sql('SELECT * FROM infras WHERE id = ?').get(spec.id) as InfraRow | undefined;
+      const changed = old !== undefined && old.spec_hash !== hash;
+      if (!old) {
+        this.sql(`INSERT INTO infras (id, name, spec_json, spec_hash, generation, status, auth_path, created_at, updated_at)
+                  VALUES (?, ?, ?, ?, 1, 'active', ?, ?, ?)`)
+          .run(spec.id, spec.name, specJson, hash, opts.authPath ?? null, now, now);
+      } else {
+        const authPath = opts.authPath ?? old.auth_path;
+        // re-applying a destroyed (or destroying) infra makes it wanted again.
+        const touched = changed || authPath !== old.auth_path || old.status !== 'active' || old.name !== spec.name;
+        this.sql(`UPDATE infras SET name = ?, spec_json = ?, spec_hash = ?, generation = ?, status = 'active',
+                  auth_path = ?, updated_at = ? WHERE id = ?`)
+          .run(spec.name, specJson, hash, old.generation + (changed ? 1 : 0), authPath,
+            touched ? now : old.updated_at, spec.id);
+      }
+      const existing = this.sql('SELECT * FROM nodes WHERE infra_id = ?').all(spec.id) as NodeRow[];
+      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes);
+      for (const name of remove) this.sql('DELETE FROM nodes WHERE infra_id = ? AND name = ?').run(spec.id, name);
+      for (const row of upsert) {
+        this.sql(`INSERT INTO nodes (infra_id, name, position, min, max, target, failed_reason)
+                  VALUES (@infra_id, @name, @position, @min, @max, @target, @failed_reason)
+                  ON CONFLICT (infra_id, name) DO UPDATE SET position = excluded.position, min = excluded.min,
+                  max = excluded.max, target = excluded.target, failed_reason = excluded.failed_reason`).run(row);
+      }
+      const row = this.sql('SELECT * FROM infras WHERE id = ?').get(spec.id) as InfraRow;
+      return { infra: infraFromRow(row), created: !old, changed: changed || !old };
+    }));
+  }
+
+  async getInfra(id: string): Promise<InfraRecord | undefined> {
+    const row = this.read(`read of infra ${id}`, () => this.sql('SELECT * FROM infras WHERE id = ?').get(id)) as InfraRow | undefined;
+    return row && infraFromRow(row);
+  }
+
+  async listInfras(): Promise<InfraRecord[]> {
+    const rows = this.read('list of infras', () => this.sql('SELECT * FROM infras ORDER BY id').all()) as InfraRow[];
+    return rows.map(infraFromRow);
+  }
+
+  async setInfraStatus(id: string, status: InfraStatus, now = Date.now()): Promise<void> {
+    const changes = this.write(`status of infra ${id}`, () =>
+      this.sql('UPDATE infras SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id).changes);
+    if (changes === 0) throw unknownInfra(id);
+  }
+
+  async deleteInfra(id: string): Promise<void> {
+    this.write(`delete of infra ${id}`, () => this.immediate(() => {
+      this.sql('DELETE FROM infras WHERE id = ?').run(id); // nodes and instances cascade
+      this.sql('DELETE FROM leases WHERE infra_id = ?').run(id);
+    }));
+  }
+
+  async getNodes(infraId: string): Promise<NodeRecord[]> {
+    const rows = this.read(`read of nodes of ${infraId}`, () =>
+      this.sql('SELECT * FROM nodes WHERE infra_id = ? ORDER BY position').all(infraId)) as NodeRow[];
+    return rows.map(nodeFromRow);
+  }
+
+  async setTarget(infraId: string, node: string, target: number): Promise<NodeRecord> {
+    return this.write(`scale of ${infraId}/${node}`, () => this.immediate(() => {
+      const row = this.sql('SELECT * FROM nodes WHERE infra_id = ? AND name = ?').get(infraId, node) as NodeRow | undefined;
+      if (!row) {
+        if (!this.sql('SELECT 1 FROM infras WHERE id = ?').get(infraId)) throw unknownInfra(infraId);
+        throw new FatalError('REEF_SCALE_UNKNOWN_NODE', `infra ${infraId} has no node '${node}'`);
+      }
+      if (!Number.isInteger(target) || target < row.min || target > row.max) {
+        throw new FatalError('REEF_SCALE_OUT_OF_RANGE', `${node}: target ${target} is outside [${row.min}, ${row.max}]`);
+      }
+      this.sql('UPDATE nodes SET target = ?, failed_reason = NULL WHERE infra_id = ? AND name = ?').run(target, infraId, node);
+      return nodeFromRow({ ...row, target, failed_reason: null });
+    }));
+  }
+
+  /** A node the spec no longer has is ignored: the controller may still be winding it down. */
+  async setNodeFailed(infraId: string, node: string, reason: string | null): Promise<void> {
+    this.write(`failure of ${infraId}/${node}`, () =>
+      this.sql('UPDATE nodes SET failed_reason = ? WHERE infra_id = ? AND name = ?').run(reason, infraId, node));
+  }
+
+  async insertInstance(rec: InstanceRecord): Promise<void> {
+    this.write(`insert of instance ${rec.id}`, () =>
+      this.sql(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state, snapshot_json,
+                machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation, created_at,
+                updated_at, ready_at)
+                VALUES (@id, @infra_id, @node, @impl_index, @driver, @endpoint, @ref_json, @state, @snapshot_json,
+                @machine_version, @addresses_json, @attempts, @last_error_json, @destroy_reason, @generation,
+                @created_at, @updated_at, @ready_at)`).run(instanceToRow(rec)));
+  }
+
+  /** An update of an instance that is no longer stored is a no-op: a write-behind flush may trail its delete. */
+  async updateInstance(id: string, patch: InstancePatch): Promise<void> {
+    this.write(`update of instance ${id}`, () => this.patcher.apply(id, patch));
+  }
+
+  async writeInstances(updates: Array<{ id: string; patch: InstancePatch }>): Promise<void> {
+    if (updates.length === 0) return;
+    this.write(`update of ${updates.length} instances`, () => this.immediate(() => {
+      for (const u of updates) this.patcher.apply(u.id, u.patch);
+    }));
+  }
+
+  async getInstance(id: string): Promise<InstanceRecord | undefined> {
+    const row = this.read(`read of instance ${id}`, () =>
+      this.sql('SELECT * FROM instances WHERE id = ?').get(id)) as InstanceRow | undefined;
+    return row && instanceFromRow(row);
+  }
+
+  async listInstances(infraId: string): Promise<InstanceRecord[]> {
+    const rows = this.read(`list of instances of ${infraId}`, () =>
+      this.sql('SELECT * FROM instances WHERE infra_id = ? ORDER BY created_at, id').all(infraId)) as InstanceRow[];
+    return rows.map(instanceFromRow);
+  }
+
+  async deleteInstance(id: string): Promise<void> {
+    this.write(`delete of instance ${id}`, () => this.sql('DELETE FROM instances WHERE id = ?').run(id));
+  }
+
+  async appendEvents(events: NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.write(`append of ${events.length} events`, () => this.immediate(() => {
+      const insert = this.sql(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
+                               VALUES (@time, @infra, @node, @instance, @kind, @from_state, @to_state, @message, @data_json)`);
+      for (const e of events) insert.run(eventToRow(e));
+    }));
+  }
+
+  async listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]> {
+    const after = q.afterSeq ?? 0;
+    const limit = Math.max(0, Math.floor(q.limit ?? DEFAULT_EVENT_LIMIT));
+    const rows = this.read('list of events', () =>
+      q.infra === undefined
+        ? this.sql('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit)
+        : this.sql('SELECT * FROM events WHERE infra = ? AND seq > ? ORDER BY seq LIMIT ?').all(q.infra, after, limit),
+    ) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
+  async putNodeDefs(defs: Record<string, Implementation[]>, now = Date.now()): Promise<string[]> {
+    const types = Object.keys(defs);
+    this.write(`import of ${types.length} node definitions`, () => this.immediate(() => {
+      for (const type of types) {
+        this.sql(`INSERT INTO nodedefs (type, implementations_json, imported_at) VALUES (?, ?, ?)
+                  ON CONFLICT (type) DO UPDATE SET implementations_json = excluded.implementations_json,
+                  imported_at = excluded.imported_at`).run(type, JSON.stringify(defs[type]), now);
+      }
+    }));
+    return types;
+  }
+
+  async getNodeDefs(): Promise<Record<string, Implementation[]>> {
+    const rows = this.read('read of node definitions', () =>
+      this.sql('SELECT type, implementations_json FROM nodedefs ORDER BY type').all()) as Array<{ type: string; implementations_json: string }>;
+    return Object.fromEntries(rows.map((r) => [r.type, JSON.parse(r.implementations_json) as Implementation[]]));
+  }
+
+  async acquireLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
+    // One upsert: inserts a free lease, or takes it over when expired or already ours; otherwise changes nothing.
+    const changes = this.write(`lease of ${infraId}`, () => this.immediate(() =>
+      this.sql(`INSERT INTO leases (infra_id, holder, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (infra_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE leases.expires_at <= ? OR leases.holder = excluded.holder`)
+        .run(infraId, holder, now + ttlMs, now).changes));
+    return changes > 0;
+  }
+
+  async releaseLease(infraId: string, holder: string): Promise<void> {
+    this.write(`release of lease ${infraId}`, () =>
+      this.sql('DELETE FROM leases WHERE infra_id = ? AND holder = ?').run(infraId, holder));
+  }
+
+  async getLease(infraId: string): Promise<Lease | undefined> {
+    const row = this.read(`read of lease ${infraId}`, () =>
+      this.sql('SELECT holder, expires_at FROM leases WHERE infra_id = ?').get(infraId)) as
+      { holder: string; expires_at: number } | undefined;
+    return row && { infraId, holder: row.holder, expiresAt: row.expires_at };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Prepared statements are cached by their text. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  private immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private write<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw stateError('REEF_STATE_WRITE', this.path, what, e);
+    }
+  }
+
+  private read<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw stateError('REEF_STATE_READ', this.path, what, e);
+    }
+  }
+}
+
+function unknownInfra(id: string): FatalError {
+  return new FatalError('REEF_STATE_UNKNOWN_INFRA', `no infra with id '${id}'`);
+}
+
+export function openSqliteStore(path: string, opts: Pick<OpenOptions, 'readonly'> = {}): SqliteStore {
+  return new SqliteStore(openDatabase(path, opts), resolve(path));
+}
