@@ -23,7 +23,7 @@ function runPing(command: string, addr: string, timeoutMs: number, signal: Abort
     execFile(command, ['-c', '1', '-W', '1', addr], { timeout: timeoutMs, signal }, (err, _stdout, stderr) => {
       if (!err) return resolve({ kind: 'reply' });
       if (signal.aborted) return reject(signal.reason);
-      const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
+      const e = err as { code?: string | number; killed?: boolean };
       const text = String(stderr).trim().split('\n')[0] ?? '';
       if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EPERM') {
         return resolve({ kind: 'unavailable', detail: `${command}: ${e.code}` });
