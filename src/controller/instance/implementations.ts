@@ -1,0 +1,118 @@
+/**
+ * Everything time- or effect-dependent in the instance machine, injected: actors call the effects (drivers,
+ * health checks) with the actor's abort signal; guards and delays read the injected clock; jitter comes from
+ * `rand`. The composition root does `instanceMachine.provide(makeInstanceImplementations(...))`.
+ */
+import { assign, fromPromise } from 'xstate';
+import type { CreateResult, Observation, Probe } from '../../reconcilers/driver.js';
+import { asReefError } from '../../reconcilers/errors.js';
+import type { Clock } from '../clock.js';
+import { backoffMs } from '../backoff.js';
+import type { InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
+
+/** After a create, "not found" is not trusted for this long (eventually consistent clouds). */
+export const CREATION_GRACE_MS = 60_000;
+
+type EffectInput = { context: InstanceContext };
+type AnyEvent = { type: string; error?: unknown; output?: unknown; observation?: Observation };
+
+export interface ImplementationOptions {
+  clock: Clock;
+  rand?: () => number;
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** delay between health checks while an instance is still coming up */
+  checkDelayMs?: number;
+}
+
+const observationOf = (e: AnyEvent) => e.observation;
+
+export function makeInstanceImplementations(effects: InstanceEffects, opts: ImplementationOptions) {
+  const { clock } = opts;
+  const rand = opts.rand ?? Math.random;
+  const now = () => clock.now();
+  const errorOf = (e: AnyEvent) => asReefError(e.error);
+
+  return {
+    actors: {
+      renderContext: fromPromise<RenderedInstance, EffectInput>(({ input, signal }) => effects.renderContext(input.context, signal)),
+      createResource: fromPromise<CreateResult, EffectInput>(({ input, signal }) => effects.createResource(input.context, signal)),
+      configure: fromPromise<void, EffectInput>(({ input, signal }) => effects.configure(input.context, signal)),
+      checkHealth: fromPromise<Probe[], EffectInput>(({ input, signal }) => effects.checkHealth(input.context, signal)),
+      destroyResource: fromPromise<void, EffectInput>(({ input, signal }) => effects.destroyResource(input.context, signal)),
+    },
+    guards: {
+      canRetry: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
+        errorOf(event).transient && now() < context.deadline,
+      beforeDeadline: ({ context }: { context: InstanceContext }) => now() < context.deadline,
+      pastDeadline: ({ context }: { context: InstanceContext }) => now() >= context.deadline,
+      isRunning: ({ event }: { event: AnyEvent }) => {
+        const o = observationOf(event);
+        return Boolean(o?.exists && o.phase === 'running');
+      },
+      isDeadOrGone: ({ context, event }: { context: InstanceContext; event: AnyEvent }) => {
+        const o = observationOf(event);
+        if (!o) return false;
+        if (o.exists) return o.phase === 'stopped' || o.phase === 'failed';
+        // a fresh resource may not be visible yet: only trust "absent" after the grace period
+        return now() - (context.createdRefAt ?? 0) >= CREATION_GRACE_MS;
+      },
+      isAbsent: ({ event }: { event: AnyEvent }) => observationOf(event)?.exists === false,
+      allProbesOk: ({ event }: { event: AnyEvent }) => (event.output as Probe[]).every((p) => p.ok),
+      unhealthyTooLong: ({ context }: { context: InstanceContext }) =>
+        context.unhealthySince != null && now() - context.unhealthySince >= context.healthTimeoutMs,
+    },
+    actions: {
+      storeRendered: assign({ rendered: ({ event }: { event: AnyEvent }) => event.output as RenderedInstance }),
+      recordCreated: assign(({ event }: { event: AnyEvent }) => {
+        const out = event.output as CreateResult;
+        return { ref: out.ref, addresses: out.addresses ?? {}, createdRefAt: now(), lastError: null };
+      }),
+      recordObservation: assign(({ context, event }: { context: InstanceContext; event: AnyEvent }) => {
+        const o = observationOf(event);
+        return { addresses: o?.exists ? o.addresses : context.addresses };
+      }),
+      recordError: assign({ lastError: ({ event }: { event: AnyEvent }) => errorOf(event).toJSON() }),
+      recordProbes: assign({ lastProbes: ({ event }: { event: AnyEvent }) => event.output as Probe[] }),
+      recordReady: assign({ readyAt: () => now(), unhealthySince: null, lastError: null }),
+      recordUnhealthy: assign({
+        unhealthySince: ({ context }: { context: InstanceContext }) => context.unhealthySince ?? now(),
+        lastError: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
+          event.error !== undefined ? errorOf(event).toJSON() : probeError(context, event.output as Probe[]),
+      }),
+      recordTimeout: assign({
+        lastError: ({ context }: { context: InstanceContext }) => ({
+          code: 'REEF_INSTANCE_TIMEOUT',
+          message: timeoutMessage(context),
+          transient: false,
+        }),
+      }),
+      recordVanished: assign({
+        lastError: ({ event }: { event: AnyEvent }) => {
+          const o = observationOf(event);
+          const message = !o?.exists
+            ? 'the resource disappeared from the cloud'
+            : `the resource is ${o.phase}${o.reason ? `: ${o.reason}` : ''}`;
+          return { code: 'REEF_INSTANCE_LOST', message, transient: false };
+        },
+      }),
+    },
+    delays: {
+      retryDelay: ({ context }: { context: InstanceContext }) =>
+        Math.min(backoffMs(context.attempt, rand(), opts.backoff), Math.max(0, context.deadline - now()) + 1),
+      checkDelay: () => opts.checkDelayMs ?? 1000,
+      healthInterval: ({ context }: { context: InstanceContext }) => context.healthIntervalMs,
+      destroyRecheck: () => 30_000,
+    },
+  };
+}
+
+function probeError(context: InstanceContext, probes: Probe[] | undefined) {
+  const failing = (probes ?? context.lastProbes ?? []).filter((p) => !p.ok).map((p) => p.detail);
+  return { code: 'REEF_HEALTH_FAILED', message: failing.join('; ') || 'health check failed', transient: true };
+}
+
+function timeoutMessage(context: InstanceContext): string {
+  const failing = (context.lastProbes ?? []).filter((p) => !p.ok).map((p) => p.detail);
+  const why = failing.length ? failing.join('; ') : context.lastError?.message;
+  return `not ready within the health_check timeout (${Math.round(context.healthTimeoutMs / 1000)} s)${why ? `: ${why}` : ''}`;
+}

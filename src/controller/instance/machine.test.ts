@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock } from 'xstate';
+import { instanceMachine } from './machine.js';
+import { makeInstanceImplementations, CREATION_GRACE_MS } from './implementations.js';
+import type { InstanceEffects, InstanceInput } from './types.js';
+import { FatalError, TransientError } from '../../reconcilers/errors.js';
+import type { Observation, Probe } from '../../reconcilers/driver.js';
+import { topState } from './state-of.js';
+
+const ref = { driver: 'dummy', endpoint: 'dummy:default', id: 'r-1' };
+const running: Observation = { exists: true, ref, phase: 'running', addresses: { ip: '10.0.0.1' }, labels: { infra: 'i', node: 'n', instance: 'i-1' } };
+const ok: Probe[] = [{ name: 'simulated', ok: true, detail: 'ok' }];
+const bad: Probe[] = [{ name: 'port 80', ok: false, detail: 'port 80 on 10.0.0.1: connection refused' }];
+
+function fakeEffects(over: Partial<InstanceEffects> = {}) {
+  const calls = { create: 0, destroy: 0, check: 0 };
+  const effects: InstanceEffects = {
+    renderContext: async () => ({ resource: { type: 'dummy' }, payload: { kind: 'none' } }),
+    createResource: async () => { calls.create++; return { ref }; },
+    configure: async () => {},
+    checkHealth: async () => { calls.check++; return ok; },
+    destroyResource: async () => { calls.destroy++; },
+    ...over,
+  };
+  return { effects, calls };
+}
+
+function start(effects: InstanceEffects, clock: SimulatedClock, input: Partial<InstanceInput> = {}, snapshot?: unknown) {
+  const machine = instanceMachine.provide(makeInstanceImplementations(effects, { clock, rand: () => 0.5, checkDelayMs: 1000 }));
+  const actor = createActor(machine, {
+    clock,
+    input: { instanceId: 'i-1', deadline: clock.now() + 600_000, healthTimeoutMs: 600_000, healthIntervalMs: 10_000, hasConfig: false, ...input },
+    ...(snapshot ? { snapshot: snapshot as never } : {}),
+  });
+  actor.start();
+  return actor;
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('instance machine', () => {
+  it('goes pending → … → ready when the resource runs and checks pass', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects();
+    const actor = start(effects, clock);
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('booting');
+    actor.send({ type: 'instance.observed', observation: running });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    expect(actor.getSnapshot().context.addresses).toEqual({ ip: '10.0.0.1' });
+  });
+
+  it('retries two transient create errors with backoff, then succeeds (attempt = 2)', async () => {
+    const clock = new SimulatedClock();
+    let failures = 2;
+    const { effects, calls } = fakeEffects({
+      createResource: async () => {
+        calls.create++;
+        if (failures-- > 0) throw new TransientError('REEF_TEST_THROTTLED', 'slow down');
+        return { ref };
+      },
+    });
+    const actor = start(effects, clock);
+    await flush();
+    expect(actor.getSnapshot().value).toEqual({ creating: 'backoff' });
+    expect(actor.getSnapshot().context.attempt).toBe(1);
+    clock.increment(60_000);
+    await flush();
+    expect(actor.getSnapshot().context.attempt).toBe(2);
+    clock.increment(60_000);
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('booting');
+    expect(calls.create).toBe(3);
+  });
+
+  it('fails at once on a fatal error, keeping the cloud message', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects({ createResource: async () => { throw new FatalError('REEF_DUMMY_FATAL', 'no such image'); } });
+    const actor = start(effects, clock);
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('failed');
+    expect(actor.getSnapshot().context.lastError).toEqual({ code: 'REEF_DUMMY_FATAL', message: 'no such image', transient: false });
+  });
+
+  it('stops retrying transient errors at the deadline', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects({ createResource: async () => { throw new TransientError('REEF_X', 'down'); } });
+    const actor = start(effects, clock, { deadline: clock.now() + 5_000 });
+    for (let i = 0; i < 10; i++) { clock.increment(2_000); await flush(); }
+    expect(topState(actor.getSnapshot())).toBe('failed');
+  });
+
+  it('ignores "absent" during the creation grace period, fails after it', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects();
+    const actor = start(effects, clock);
+    await flush();
+    const absent: Observation = { exists: false, ref };
+    actor.send({ type: 'instance.observed', observation: absent });
+    expect(topState(actor.getSnapshot())).toBe('booting');
+    clock.increment(CREATION_GRACE_MS);
+    actor.send({ type: 'instance.observed', observation: absent });
+    expect(topState(actor.getSnapshot())).toBe('failed');
+    expect(actor.getSnapshot().context.lastError?.code).toBe('REEF_INSTANCE_LOST');
+  });
+
+  it('keeps checking until probes pass, fails with the probe detail at the deadline', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects({ checkHealth: async () => bad });
+    const actor = start(effects, clock, { deadline: clock.now() + 3_500 });
+    await flush();
+    actor.send({ type: 'instance.observed', observation: running });
+    for (let i = 0; i < 5; i++) { await flush(); clock.increment(1_000); }
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('failed');
+    expect(actor.getSnapshot().context.lastError?.message).toContain('port 80 on 10.0.0.1: connection refused');
+  });
+
+  it('ready → unhealthy → failed after the health timeout; recovers if checks pass again in time', async () => {
+    const clock = new SimulatedClock();
+    let probes = ok;
+    const { effects } = fakeEffects({ checkHealth: async () => probes });
+    const actor = start(effects, clock, { healthTimeoutMs: 30_000 });
+    await flush();
+    actor.send({ type: 'instance.observed', observation: running });
+    await flush();
+    probes = bad;
+    clock.increment(10_000); await flush();
+    expect(topState(actor.getSnapshot())).toBe('unhealthy');
+    probes = ok;
+    clock.increment(10_000); await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    probes = bad;
+    for (let i = 0; i < 6; i++) { clock.increment(10_000); await flush(); }
+    expect(topState(actor.getSnapshot())).toBe('failed');
+  });
+
+  it('a ready instance whose container died fails (to be replaced)', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects();
+    const actor = start(effects, clock);
+    await flush();
+    actor.send({ type: 'instance.observed', observation: running });
+    await flush();
+    actor.send({ type: 'instance.observed', observation: { ...running, phase: 'stopped', reason: 'exited (137)' } });
+    expect(topState(actor.getSnapshot())).toBe('failed');
+    expect(actor.getSnapshot().context.lastError?.message).toBe('the resource is stopped: exited (137)');
+  });
+
+  it('destroying: destroy, then gone once the cloud says absent', async () => {
+    const clock = new SimulatedClock();
+    const { effects, calls } = fakeEffects();
+    const actor = start(effects, clock);
+    await flush();
+    actor.send({ type: 'instance.destroy' });
+    await flush();
+    expect(calls.destroy).toBe(1);
+    expect(topState(actor.getSnapshot())).toBe('destroying');
+    actor.send({ type: 'instance.observed', observation: { exists: false, ref } });
+    expect(topState(actor.getSnapshot())).toBe('gone');
+  });
+
+  it('destroy before any resource exists ends at once', async () => {
+    const clock = new SimulatedClock();
+    const { effects, calls } = fakeEffects({ renderContext: () => new Promise(() => {}) });
+    const actor = start(effects, clock);
+    actor.send({ type: 'instance.destroy' });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('gone');
+    expect(calls.destroy).toBe(0);
+  });
+
+  it('restored from a snapshot taken in creating, calls create again with the same instance id', async () => {
+    const clock = new SimulatedClock();
+    const seen: string[] = [];
+    const hang = fakeEffects({ createResource: (c) => { seen.push(c.instanceId); return new Promise(() => {}); } });
+    const first = start(hang.effects, clock);
+    await flush();
+    expect(first.getSnapshot().value).toEqual({ creating: 'trying' });
+    const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
+    first.stop();
+
+    const resumed = fakeEffects({ createResource: async (c) => { seen.push(c.instanceId); return { ref }; } });
+    const second = start(resumed.effects, clock, {}, persisted);
+    await flush();
+    expect(seen).toEqual(['i-1', 'i-1']);
+    expect(topState(second.getSnapshot())).toBe('booting');
+    expect(second.getSnapshot().context.ref).toEqual(ref);
+  });
+
+  it('restored in a backoff state re-arms on instance.resume', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects({ createResource: async () => { throw new TransientError('REEF_X', 'down'); } });
+    const first = start(effects, clock);
+    await flush();
+    const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
+    first.stop();
+    const ok2 = fakeEffects();
+    const second = start(ok2.effects, clock, {}, persisted);
+    second.send({ type: 'instance.resume' });
+    await flush();
+    expect(topState(second.getSnapshot())).toBe('booting');
+  });
+});

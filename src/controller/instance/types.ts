@@ -1,0 +1,53 @@
+import type { Addresses, ContextPayload, CreateResult, Observation, Probe, ResourceRef } from '../../reconcilers/driver.js';
+import type { ResourceSection } from '../../spec/types.js';
+import type { InstanceError } from '../../state/store.js';
+
+/** Machine context: plain JSON only (ids, refs, numbers), so persisted snapshots round-trip. */
+export interface InstanceContext {
+  instanceId: string;
+  /** epoch ms by which the instance must be ready (creation) — node's health_check.timeout */
+  deadline: number;
+  healthTimeoutMs: number;
+  healthIntervalMs: number;
+  hasConfig: boolean;
+  ref?: ResourceRef | null;
+  /** epoch ms of a successful create, for the eventual-consistency grace period */
+  createdRefAt?: number | null;
+  addresses: Addresses;
+  rendered?: RenderedInstance | null;
+  attempt: number;
+  lastError?: InstanceError | null;
+  unhealthySince?: number | null;
+  lastProbes?: Probe[] | null;
+  readyAt?: number | null;
+}
+
+export interface RenderedInstance {
+  resource: ResourceSection;
+  payload: ContextPayload;
+}
+
+export interface InstanceInput {
+  instanceId: string;
+  deadline: number;
+  healthTimeoutMs: number;
+  healthIntervalMs: number;
+  hasConfig: boolean;
+  /** set when an existing cloud resource is adopted: the machine starts at booting */
+  ref?: ResourceRef | null;
+}
+
+export type InstanceEvent =
+  | { type: 'instance.observed'; observation: Observation }
+  | { type: 'instance.destroy' }
+  /** sent once after a restore from a snapshot: timers are not persisted, so waiting states re-arm */
+  | { type: 'instance.resume' };
+
+/** The effects a machine needs, injected by the composition root (fakes in tests). Each honours `signal`. */
+export interface InstanceEffects {
+  renderContext(c: InstanceContext, signal: AbortSignal): Promise<RenderedInstance>;
+  createResource(c: InstanceContext, signal: AbortSignal): Promise<CreateResult>;
+  configure(c: InstanceContext, signal: AbortSignal): Promise<void>;
+  checkHealth(c: InstanceContext, signal: AbortSignal): Promise<Probe[]>;
+  destroyResource(c: InstanceContext, signal: AbortSignal): Promise<void>;
+}
