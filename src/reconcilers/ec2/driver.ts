@@ -1,0 +1,195 @@
+/**
+ * The ec2 driver: any EC2-compatible endpoint through AWS SDK v3. Idempotent create via ClientToken = instance
+ * id; one paginated, tag-filtered DescribeInstances per list(); a creation grace period against EC2's eventual
+ * consistency (a just-created instance may be invisible to Describe for a while).
+ */
+import {
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+  type Filter,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import type {
+  CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
+  ObserveRequest, ReefLabels, ResourceRef,
+} from '../driver.js';
+import { LABEL_KEYS } from '../driver.js';
+import { TransientError } from '../errors.js';
+import { classifyEc2Error, ec2ErrorCode, isInstanceNotFound } from './classify.js';
+import { DEFAULT_CLIENT_OPTIONS, Ec2ClientCache, type ClientOptions } from './client.js';
+import { toAwsCredentials } from './credentials.js';
+import { toObservation } from './observation.js';
+import { runInstancesInput } from './run-request.js';
+import { regionOf, resourceSchema, type Ec2Resource } from './schema.js';
+
+export const DRIVER_TYPE = 'ec2';
+export const CREATION_GRACE_MS = 60_000;
+const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+/** Bound on pages per list(): 1,000 pages × pageSize instances is far beyond any one endpoint reef drives. */
+const MAX_PAGES = 1_000;
+
+export interface Ec2DriverOptions extends Partial<ClientOptions> {
+  /** how long after create a NotFound from Describe still means "pending" (default 60 s). */
+  graceMs?: number;
+  /** MaxResults per DescribeInstances page in list() (5..1000, default 1000). */
+  pageSize?: number;
+}
+
+/** A ref as this driver returns it: createdAt lets the grace period survive a controller restart. */
+export interface Ec2Ref extends ResourceRef {
+  createdAt?: number;
+}
+
+export function endpointKey(resource: Ec2Resource): string {
+  return `${resource.endpoint}|${regionOf(resource)}`;
+}
+
+export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}): Driver<Ec2Resource> {
+  const clients = new Ec2ClientCache({ ...DEFAULT_CLIENT_OPTIONS, ...definedOnly(options) });
+  const graceMs = options.graceMs ?? CREATION_GRACE_MS;
+  const pageSize = options.pageSize ?? 1_000;
+  /** instance id → when this process created it and with which labels (for grace-period observations). */
+  const recent = new Map<string, { createdAt: number; labels: ReefLabels }>();
+
+  function clientFor(resource: Ec2Resource, credentials?: Record<string, unknown>): EC2Client {
+    return clients.get({ endpoint: resource.endpoint, region: regionOf(resource), credentials: toAwsCredentials(credentials) });
+  }
+
+  /** Runs one SDK call: forwards the signal, logs at debug (never the input: it may hold user data), classifies. */
+  async function call<T>(ctx: CallContext, action: string, fields: Record<string, unknown>,
+    send: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const started = ctx.clock.now();
+    try {
+      const out = await send({ abortSignal: ctx.signal });
+      ctx.log.debug({ driver: DRIVER_TYPE, action, ...fields, durationMs: ctx.clock.now() - started }, `ec2 ${action}`);
+      return out;
+    } catch (e) {
+      ctx.log.debug({ driver: DRIVER_TYPE, action, ...fields, durationMs: ctx.clock.now() - started,
+        err: { code: ec2ErrorCode(e) ?? (e as { code?: unknown }).code, message: (e as Error).message } },
+        `ec2 ${action} failed`);
+      throw e;
+    }
+  }
+
+  function missing(ref: Ec2Ref, ctx: CallContext): Observation {
+    const known = recent.get(ref.id);
+    const createdAt = known?.createdAt ?? ref.createdAt;
+    // Why not absent: EC2 is eventually consistent; right after RunInstances, Describe may not know the id yet,
+    // and reporting it absent would make the controller create a second VM.
+    if (createdAt !== undefined && ctx.clock.now() - createdAt < graceMs) {
+      return {
+        exists: true, ref, phase: 'pending', addresses: {},
+        labels: known?.labels ?? { infra: '', node: '', instance: '' },
+        reason: 'not yet visible to DescribeInstances',
+      };
+    }
+    return { exists: false, ref };
+  }
+
+  return {
+    type: DRIVER_TYPE,
+    resourceSchema,
+    endpointKey,
+
+    async create(req: CreateRequest<Ec2Resource>, ctx: CallContext): Promise<CreateResult> {
+      const input = runInstancesInput(req);
+      const client = clientFor(req.resource, req.credentials);
+      const endpoint = endpointKey(req.resource);
+      const what = `RunInstances for ${req.labels.node}/${req.instanceId}`;
+      let out;
+      try {
+        out = await call(ctx, 'RunInstances', { endpoint, instance: req.instanceId },
+          (o) => client.send(new RunInstancesCommand(input), o));
+      } catch (e) {
+        throw classifyEc2Error(e, what);
+      }
+      const instance = out.Instances?.[0];
+      if (!instance?.InstanceId) {
+        throw new TransientError('REEF_EC2_BAD_RESPONSE', `${what}: the response named no instance`);
+      }
+      const createdAt = ctx.clock.now();
+      recent.set(instance.InstanceId, { createdAt, labels: req.labels });
+      const ref: Ec2Ref = { driver: DRIVER_TYPE, endpoint, id: instance.InstanceId, createdAt };
+      const observed = toObservation(instance, ref);
+      return { ref, ...(observed.exists ? { addresses: observed.addresses } : {}) };
+    },
+
+    async observe(req: ObserveRequest<Ec2Resource>, ctx: CallContext): Promise<Observation> {
+      const ref = req.ref as Ec2Ref;
+      const client = clientFor(req.resource, req.credentials);
+      const what = `DescribeInstances ${ref.id}`;
+      let instance: Instance | undefined;
+      try {
+        const out = await call(ctx, 'DescribeInstances', { endpoint: ref.endpoint, instance: ref.id },
+          (o) => client.send(new DescribeInstancesCommand({ InstanceIds: [ref.id] }), o));
+        instance = out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === ref.id);
+      } catch (e) {
+        if (!isInstanceNotFound(e)) throw classifyEc2Error(e, what);
+      }
+      if (!instance) return missing(ref, ctx);
+      const observation = toObservation(instance, ref);
+      if (!observation.exists) recent.delete(ref.id);
+      return observation;
+    },
+
+    async list(req: ListRequest<Ec2Resource>, ctx: CallContext): Promise<Observation[]> {
+      const client = clientFor(req.resource, req.credentials);
+      const endpoint = endpointKey(req.resource);
+      const filters: Filter[] = [
+        req.infraId !== undefined
+          ? { Name: `tag:${LABEL_KEYS.infra}`, Values: [req.infraId] }
+          : { Name: 'tag-key', Values: [LABEL_KEYS.infra] },
+        { Name: 'instance-state-name', Values: LIVE_STATES },
+      ];
+      const observations: Observation[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const what = `DescribeInstances page ${page + 1} at ${endpoint}`;
+        let out;
+        try {
+          out = await call(ctx, 'DescribeInstances', { endpoint, page: page + 1 }, (o) =>
+            client.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: pageSize, NextToken: nextToken }), o));
+        } catch (e) {
+          throw classifyEc2Error(e, what);
+        }
+        for (const instance of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) {
+          if (!instance.InstanceId) continue;
+          const observation = toObservation(instance, { driver: DRIVER_TYPE, endpoint, id: instance.InstanceId });
+          if (observation.exists) observations.push(observation);
+        }
+        nextToken = out.NextToken || undefined;
+        if (!nextToken) return observations;
+      }
+      throw new TransientError('REEF_EC2_TOO_MANY_PAGES', `DescribeInstances at ${endpoint} returned more than ${MAX_PAGES} pages`);
+    },
+
+    async destroy(req: DestroyRequest<Ec2Resource>, ctx: CallContext): Promise<void> {
+      const client = clientFor(req.resource, req.credentials);
+      const what = `TerminateInstances ${req.ref.id}`;
+      try {
+        await call(ctx, 'TerminateInstances', { endpoint: req.ref.endpoint, instance: req.ref.id },
+          (o) => client.send(new TerminateInstancesCommand({ InstanceIds: [req.ref.id] }), o));
+      } catch (e) {
+        // Why swallowed: an id EC2 no longer knows is already gone, which is what destroy wants.
+        if (!isInstanceNotFound(e)) throw classifyEc2Error(e, what);
+      }
+      recent.delete(req.ref.id);
+    },
+
+    async close(): Promise<void> {
+      clients.destroyAll();
+      recent.clear();
+      deps.log.debug({ driver: DRIVER_TYPE }, 'ec2 clients closed');
+    },
+  };
+}
+
+function definedOnly(options: Ec2DriverOptions): Partial<ClientOptions> {
+  const out: Partial<ClientOptions> = {};
+  if (options.requestTimeoutMs !== undefined) out.requestTimeoutMs = options.requestTimeoutMs;
+  if (options.connectionTimeoutMs !== undefined) out.connectionTimeoutMs = options.connectionTimeoutMs;
+  if (options.maxAttempts !== undefined) out.maxAttempts = options.maxAttempts;
+  return out;
+}
