@@ -1,0 +1,229 @@
+/**
+ * Reads Occopus YAML into plain JS values plus a source map (see source-map.ts).
+ *
+ * - `!yaml_import {url: file://rel}` → the parsed YAML of that file; `!text_import {url: file://rel}` → its raw text.
+ *   `rel` is relative to the directory of the including file. `file:///abs` is an absolute path: Occopus prefixes
+ *   it with Python's sys.prefix (a quirk we do not reproduce). Imports nest; errors inside an imported file point
+ *   into that file; an import cycle is an error.
+ * - Aliases resolve to the very same JS object as their anchor (Occopus dependencies compare nodes by identity).
+ * - `<<` merge keys work as in YAML 1.1. Scalars follow YAML 1.1 (as PyYAML, which Occopus uses: `yes` is true).
+ * - Duplicate keys, unknown tags and syntax errors are diagnostics. Only the first syntax error of a file is
+ *   reported: the following ones are usually its echoes.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Document, LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair, type Node, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
+import { locateIn, locateInTextOf, type SourceNode, type SourcePos } from './source-map.js';
+
+export interface LoadedDocument {
+  file: string;
+  value: unknown;
+  /** load problems (syntax, duplicate keys, imports); when not empty, `value` may be incomplete. */
+  diagnostics: Diagnostic[];
+  /** position of the value at `path` (or of its key), the nearest ancestor's when absent. */
+  locate(path: JsonPath, at?: 'key' | 'value'): SourcePos;
+  /** position of line:col (1-based) inside the string at `path` (template errors). */
+  locateInText(path: JsonPath, line: number, col: number): SourcePos;
+}
+
+export const IMPORT_TAGS = ['!yaml_import', '!text_import'] as const;
+
+interface Built {
+  value: unknown;
+  source: SourceNode;
+}
+
+interface FileContext {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  built: Map<Node, Built>;
+  importStack: string[];
+  diagnostics: Diagnostic[];
+}
+
+export function loadYamlFile(file: string): LoadedDocument {
+  return loadWithStack(resolve(file), []);
+}
+
+/** For YAML that does not come from a file (a REST body): `file` names it and anchors relative imports. */
+export function loadYamlText(text: string, file: string): LoadedDocument {
+  return fromText(text, resolve(file), []);
+}
+
+function loadWithStack(file: string, importStack: string[]): LoadedDocument {
+  return fromText(readFileSync(file, 'utf8'), file, importStack);
+}
+
+function fromText(text: string, file: string, importStack: string[]): LoadedDocument {
+  const { value, root, diagnostics } = parseFile(text, file, importStack);
+  return {
+    file,
+    value,
+    diagnostics,
+    locate: (path, at) => locateIn(root, path, at),
+    locateInText: (path, line, col) => locateInTextOf(root, path, line, col),
+  };
+}
+
+function parseFile(text: string, file: string, importStack: string[]): { value: unknown; root: SourceNode; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: '1.1', merge: true, customTags: pyyamlBooleans,
+  });
+  const ctx: FileContext = { file, text, doc, lines, built: new Map(), importStack: [...importStack, file], diagnostics: [] };
+  const syntax = doc.errors[0];
+  if (syntax !== undefined) {
+    ctx.diagnostics.push({ ...pos(ctx, syntax.pos[0]), message: `YAML syntax error: ${syntax.message}`, path: '' });
+    return { value: null, root: { value: { file, line: 1, col: 1 } }, diagnostics: ctx.diagnostics };
+  }
+  if (doc.contents === null) return { value: null, root: { value: { file, line: 1, col: 1 } }, diagnostics: ctx.diagnostics };
+  const built = build(doc.contents, [], ctx);
+  return { value: built.value, root: built.source, diagnostics: ctx.diagnostics };
+}
+
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+
+/** PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false, but not the single letters y/n the 1.1 spec also lists. */
+function pyyamlBooleans(tags: Tags): Tags {
+  const bool = (value: boolean, test: RegExp): ScalarTag => ({
+    tag: BOOL_TAG, default: true, test, identify: (v) => v === value, resolve: () => value,
+  });
+  return [
+    ...tags.filter((t) => typeof t === 'string' || t.tag !== BOOL_TAG),
+    bool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+    bool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+  ];
+}
+
+function pos(ctx: FileContext, offset: number): SourcePos {
+  const { line, col } = ctx.lines.linePos(offset);
+  return { file: ctx.file, line, col };
+}
+
+function report(ctx: FileContext, at: SourcePos, message: string, path: JsonPath): void {
+  ctx.diagnostics.push({ ...at, message, path: formatPath(path) });
+}
+
+function build(node: Node, path: JsonPath, ctx: FileContext): Built {
+  const start = pos(ctx, node.range?.[0] ?? 0);
+  if (isAlias(node)) {
+    const target = node.resolve(ctx.doc);
+    const done = target === undefined ? undefined : ctx.built.get(target);
+    if (done === undefined) {
+      report(ctx, start, target === undefined ? `unknown alias *${node.source}` : `alias *${node.source} refers to itself`, path);
+      return { value: null, source: { value: start } };
+    }
+    // The same object as the anchor; children keep pointing at the anchor's text.
+    return { value: done.value, source: { value: start, children: done.source.children, text: done.source.text } };
+  }
+  const tag = node.tag;
+  if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!')) return remember(node, buildTagged(node, tag, path, ctx), ctx);
+  if (isScalar(node)) return remember(node, { value: node.value, source: { value: start, text: textLayout(node, start, ctx) } }, ctx);
+  if (isSeq(node)) {
+    const value: unknown[] = [];
+    const result: Built = { value, source: { value: start, children: new Map() } };
+    ctx.built.set(node, result);
+    node.items.forEach((item, i) => {
+      const child = isPair(item) || item === null ? null : build(item as Node, [...path, i], ctx);
+      value.push(child?.value ?? null);
+      result.source.children!.set(i, child?.source ?? { value: start });
+    });
+    return result;
+  }
+  if (isMap(node)) return buildMap(node, start, path, ctx);
+  report(ctx, start, 'unsupported YAML node', path);
+  return { value: null, source: { value: start } };
+}
+
+function remember(node: Node, built: Built, ctx: FileContext): Built {
+  ctx.built.set(node, built);
+  return built;
+}
+
+function buildMap(node: YAMLMap, start: SourcePos, path: JsonPath, ctx: FileContext): Built {
+  const value: Record<string, unknown> = {};
+  const children = new Map<string | number, SourceNode>();
+  const result: Built = { value, source: { value: start, children } };
+  ctx.built.set(node, result);
+  const merges: Built[] = [];
+  for (const pair of node.items) {
+    const keyNode = pair.key as Node | null;
+    const keyPos = pos(ctx, keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
+    if (!isScalar(keyNode)) {
+      report(ctx, keyPos, 'only plain keys are supported', path);
+      continue;
+    }
+    const valueNode = pair.value as Node | null;
+    if (typeof keyNode.value === 'symbol') {
+      if (valueNode !== null) merges.push(...mergeSources(valueNode, path, ctx));
+      continue;
+    }
+    const key = String(keyNode.value);
+    if (Object.prototype.hasOwnProperty.call(value, key)) {
+      report(ctx, keyPos, `duplicate key "${key}"`, [...path, key]);
+      continue;
+    }
+    const missing = valueNode === null || (isScalar(valueNode) && valueNode.value === null && valueNode.source === '');
+    const child = valueNode === null ? { value: null, source: { value: keyPos } } : build(valueNode, [...path, key], ctx);
+    value[key] = child.value;
+    children.set(key, { ...child.source, key: keyPos, value: missing ? keyPos : child.source.value });
+  }
+  for (const merged of merges) {
+    if (typeof merged.value !== 'object' || merged.value === null || Array.isArray(merged.value)) continue;
+    for (const [key, v] of Object.entries(merged.value)) {
+      if (Object.prototype.hasOwnProperty.call(value, key)) continue;
+      value[key] = v;
+      const src = merged.source.children?.get(key);
+      if (src !== undefined) children.set(key, src);
+    }
+  }
+  return result;
+}
+
+function mergeSources(node: Node, path: JsonPath, ctx: FileContext): Built[] {
+  if (isSeq(node)) return node.items.map((item, i) => build(item as Node, [...path, '<<', i], ctx));
+  return [build(node, [...path, '<<'], ctx)];
+}
+
+function textLayout(node: Node, start: SourcePos, ctx: FileContext): SourceNode['text'] {
+  if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+  if (node.type === 'BLOCK_LITERAL') {
+    // Template line 1 is the line after the `|` header; every content line starts at the block's indentation.
+    const indent = ctx.text.slice(node.range![0]).match(/^[^\n]*\n(?:[ \t]*\n)*( *)/);
+    if (indent === null) return undefined;
+    const indentCol = indent[1].length + 1;
+    return { line: start.line + 1, col: indentCol, indentCol };
+  }
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return { line: start.line, col: start.col + 1, indentCol: start.col + 1 };
+  if (node.type === 'PLAIN') return { line: start.line, col: start.col, indentCol: start.col };
+  return undefined;
+}
+
+function buildTagged(node: Node, tag: string, path: JsonPath, ctx: FileContext): Built {
+  const tagOffset = ctx.text.lastIndexOf(tag, node.range?.[0] ?? 0);
+  const at = pos(ctx, tagOffset >= 0 ? tagOffset : (node.range?.[0] ?? 0));
+  const fail = (message: string): Built => {
+    report(ctx, at, message, path);
+    return { value: null, source: { value: at } };
+  };
+  if (tag !== '!yaml_import' && tag !== '!text_import') return fail(`unknown tag "${tag}"${didYouMean(tag, IMPORT_TAGS)}`);
+  const url = isMap(node) ? node.get('url') : undefined;
+  if (typeof url !== 'string' || !url.startsWith('file://')) return fail(`${tag} needs a mapping {url: file://PATH}`);
+  const target = resolve(dirname(ctx.file), url.slice('file://'.length));
+  if (ctx.importStack.includes(target)) return fail(`import cycle: ${[...ctx.importStack, target].join(' -> ')}`);
+  let text: string;
+  try {
+    text = readFileSync(target, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return fail(`cannot read imported file "${url.slice('file://'.length)}" (${target}): ${reason}`);
+  }
+  if (tag === '!text_import') return { value: text, source: { value: { file: target, line: 1, col: 1 }, text: { line: 1, col: 1, indentCol: 1 } } };
+  const imported = parseFile(text, target, ctx.importStack);
+  ctx.diagnostics.push(...imported.diagnostics);
+  return { value: imported.value, source: imported.root };
+}
