@@ -29,8 +29,8 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database.Dat
     // A read-only connection cannot switch the journal mode; it reads a WAL file the writers left as it is.
     if (!db.readonly) {
       // SQLite silently opens a write-protected file read-only; say so now rather than at the first write.
-      accessSync(file, constants.W_OK);
-      accessSync(dirname(file), constants.W_OK);
+      assertWritable(file, file, 'the file');
+      assertWritable(file, dirname(file), 'its folder');
       db.pragma('journal_mode = WAL');
     }
     db.pragma('synchronous = NORMAL');
@@ -45,6 +45,18 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database.Dat
     throw new FatalError(
       'REEF_STATE_OPEN',
       `cannot open state store ${file}: ${reason}${code ? ` [${code}]` : ''}`,
+      { cause: e },
+    );
+  }
+}
+
+function assertWritable(file: string, path: string, what: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    throw new FatalError(
+      'REEF_STATE_OPEN',
+      `cannot open state store ${file}: ${what} is not writable (${(e as Error).message}); open it read-only to inspect it`,
       { cause: e },
     );
   }
