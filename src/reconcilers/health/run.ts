@@ -4,6 +4,7 @@ import type { SshTarget } from '../ssh/types.js';
 import { mysqldbsCheck } from './mysqldbs.js';
 import { pingCheck } from './ping.js';
 import { portsCheck } from './ports.js';
+import { sshCheck } from './ssh.js';
 import { urlsCheck } from './urls.js';
 
 export interface HealthCheckDeps {
@@ -21,12 +22,13 @@ export async function runHealthChecks(
   section: HealthCheckSection,
   target: Addresses,
   ctx: CallContext,
-  _deps: HealthCheckDeps = {},
+  deps: HealthCheckDeps = {},
 ): Promise<Probe[]> {
   const groups: Array<Promise<Probe[]>> = [];
   if (section.ping ?? true) groups.push(pingCheck.check({ target, config: {} }, ctx));
   if (section.ports?.length) groups.push(portsCheck.check({ target, config: { ports: section.ports } }, ctx));
   if (section.urls?.length) groups.push(urlsCheck.check({ target, config: { urls: section.urls } }, ctx));
+  if (section.ssh) groups.push(sshCheck.check({ target, config: { ...section.ssh, connection: deps.ssh } }, ctx));
   if (section.mysqldbs?.length) groups.push(mysqldbsCheck.check({ target, config: { mysqldbs: section.mysqldbs } }, ctx));
   const results = await Promise.all(groups);
   return results.flat();
