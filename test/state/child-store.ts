@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   if (mode === 'open') {
     const store = openSqliteStore(db);
     await store.close();
-    return say({ ok: true });
+    say({ ok: true });
+    return;
   }
   const store = openSqliteStore(db);
   if (mode === 'hold-lease') {
