@@ -33,13 +33,16 @@ export class DummyDriver implements Driver<DummyResource> {
     try {
       const s = resolveSettings(req.resource);
       const cloud = this.cloud(s.endpoint);
-      const existing = cloud.findByInstance(req.instanceId);
-      if (existing) return resultOf(existing, s.endpoint);
+      if (s.createDelay > 0) {
+        // an already-created resource answers at once; a new one takes the simulated API time
+        const existing = cloud.findByInstance(req.instanceId);
+        if (existing) return resultOf(existing, s.endpoint);
+        await sleep(ctx.clock, s.createDelay, ctx.signal);
+      }
       ctx.signal.throwIfAborted();
-      if (s.createDelay > 0) await sleep(ctx.clock, s.createDelay, ctx.signal);
-      const key = attemptKey(s, req.instanceId, req.labels.infra, req.labels.node);
-      const outcome = cloud.create(
-        {
+      const key = s.failCreate && attemptKey(s, req.instanceId, req.labels.infra, req.labels.node);
+      const outcome = await cloud.create({
+        row: {
           instance_id: req.instanceId,
           infra: req.labels.infra,
           node: req.labels.node,
@@ -55,9 +58,9 @@ export class DummyDriver implements Driver<DummyResource> {
           image: s.image ?? null,
           ipPrefix: s.ipPrefix,
         },
-        key,
-        (attempt) => decideCreateFailure(s, key, attempt),
-      );
+        attemptKey: key,
+        decide: (attempt) => decideCreateFailure(s, key!, attempt),
+      });
       if (outcome.kind === 'refused') {
         const message = `${what}: simulated ${outcome.failure} failure (attempt ${outcome.attempt} of ${key})`;
         throw outcome.failure === 'fatal'
@@ -94,7 +97,7 @@ export class DummyDriver implements Driver<DummyResource> {
   async destroy(req: DestroyRequest<DummyResource>, ctx: CallContext): Promise<void> {
     try {
       // already gone counts as done: the contract's "absent = success"
-      const deleted = this.cloudOf(req.ref).delete(req.ref.id);
+      const deleted = await this.cloudOf(req.ref).delete(req.ref.id);
       ctx.log.debug({ driver: 'dummy', endpoint: req.ref.endpoint, action: 'destroy', deleted }, 'destroy');
     } catch (e) {
       throw classifyDummyError(e, `destroy ${req.ref.id}`, ctx.signal);
