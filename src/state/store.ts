@@ -126,6 +126,8 @@ export interface Store {
   setNodeFailed(infraId: string, node: string, reason: string | null): Promise<void>;
 
   insertInstance(rec: InstanceRecord): Promise<void>;
+  /** Many inserts in one transaction (a scale-up of thousands commits its intent at once). */
+  insertInstances(recs: InstanceRecord[]): Promise<void>;
   updateInstance(id: string, patch: InstancePatch): Promise<void>;
   /** Many updates in one transaction (the controller's write-behind flush). */
   writeInstances(updates: Array<{ id: string; patch: InstancePatch }>): Promise<void>;

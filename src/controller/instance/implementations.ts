@@ -9,6 +9,7 @@ import { asReefError } from '../../reconcilers/errors.js';
 import type { Clock } from '../clock.js';
 import { backoffMs } from '../backoff.js';
 import type { InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
+import { instanceMachine, type InstanceMachine } from './machine.js';
 
 /** After a create, "not found" is not trusted for this long (eventually consistent clouds). */
 export const CREATION_GRACE_MS = 60_000;
@@ -115,4 +116,10 @@ function timeoutMessage(context: InstanceContext): string {
   const failing = (context.lastProbes ?? []).filter((p) => !p.ok).map((p) => p.detail);
   const why = failing.length ? failing.join('; ') : context.lastError?.message;
   return `not ready within the health_check timeout (${Math.round(context.healthTimeoutMs / 1000)} s)${why ? `: ${why}` : ''}`;
+}
+
+/** The instance machine with these effects and this clock. (The cast: xstate cannot relate the provided
+ * implementations' structural types to the setup's placeholder types; names are checked by the tests.) */
+export function provideInstanceMachine(effects: InstanceEffects, opts: ImplementationOptions): InstanceMachine {
+  return instanceMachine.provide(makeInstanceImplementations(effects, opts) as never) as InstanceMachine;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
-import { instanceMachine } from './machine.js';
-import { makeInstanceImplementations, CREATION_GRACE_MS } from './implementations.js';
+import { provideInstanceMachine, CREATION_GRACE_MS } from './implementations.js';
 import type { InstanceEffects, InstanceInput } from './types.js';
 import { FatalError, TransientError } from '../../reconcilers/errors.js';
 import type { Observation, Probe } from '../../reconcilers/driver.js';
@@ -26,7 +25,7 @@ function fakeEffects(over: Partial<InstanceEffects> = {}) {
 }
 
 function start(effects: InstanceEffects, clock: SimulatedClock, input: Partial<InstanceInput> = {}, snapshot?: unknown) {
-  const machine = instanceMachine.provide(makeInstanceImplementations(effects, { clock, rand: () => 0.5, checkDelayMs: 1000 }));
+  const machine = provideInstanceMachine(effects, { clock, rand: () => 0.5, checkDelayMs: 1000 });
   const actor = createActor(machine, {
     clock,
     input: { instanceId: 'i-1', deadline: clock.now() + 600_000, healthTimeoutMs: 600_000, healthIntervalMs: 10_000, hasConfig: false, ...input },

@@ -118,13 +118,20 @@ export class SqliteStore implements Store {
   }
 
   async insertInstance(rec: InstanceRecord): Promise<void> {
-    this.write(`insert of instance ${rec.id}`, () =>
-      this.sql(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state, snapshot_json,
-                machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation, created_at,
-                updated_at, ready_at)
+    return this.insertInstances([rec]);
+  }
+
+  async insertInstances(recs: InstanceRecord[]): Promise<void> {
+    if (recs.length === 0) return;
+    const insert = this.sql(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state,
+                snapshot_json, machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation,
+                created_at, updated_at, ready_at)
                 VALUES (@id, @infra_id, @node, @impl_index, @driver, @endpoint, @ref_json, @state, @snapshot_json,
                 @machine_version, @addresses_json, @attempts, @last_error_json, @destroy_reason, @generation,
-                @created_at, @updated_at, @ready_at)`).run(instanceToRow(rec)));
+                @created_at, @updated_at, @ready_at)`);
+    this.write(`insert of ${recs.length} instances`, () => this.immediate(() => {
+      for (const rec of recs) insert.run(instanceToRow(rec));
+    }));
   }
 
   /** An update of an instance that is no longer stored is a no-op: a write-behind flush may trail its delete. */

@@ -1,0 +1,170 @@
+/**
+ * The composition root of reconciliation: one InfraRuntime per infra this process holds the lease of.
+ * `run()` drives one infra to convergence (the CLI); `serve()` keeps every infra in the store reconciled.
+ * Construction is explicit; there are no module-level singletons.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../state/store.js';
+import type { DriverRegistry } from '../reconcilers/registry.js';
+import type { AuthFile } from '../spec/types.js';
+import type { Logger } from '../util/log.js';
+import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_OPTIONS, type ControllerOptions } from './options.js';
+import { InfraRuntime, type RuntimeDeps } from './infra-runtime.js';
+import type { EndpointLimiter } from './limiter.js';
+import type { RuntimeStatus } from './status.js';
+import { FatalError } from '../reconcilers/errors.js';
+
+export interface ControllerDeps {
+  store: Store;
+  registry: DriverRegistry;
+  log: Logger;
+  clock?: Clock;
+  options?: Partial<ControllerOptions>;
+  /** who holds leases: defaults to host:pid:random */
+  holder?: string;
+  /** reads an infra's auth file (given at apply time); secrets stay in memory only */
+  loadAuth?: (path: string) => AuthFile;
+  configure?: RuntimeDeps['configure'];
+}
+
+export interface RunOptions {
+  timeoutMs: number;
+  onStatus?: (s: RuntimeStatus) => void;
+}
+
+export type RunResult =
+  | { kind: 'converged'; status: RuntimeStatus }
+  | { kind: 'failed'; status: RuntimeStatus }
+  | { kind: 'timeout'; status: RuntimeStatus }
+  | { kind: 'held'; holder: string };
+
+export class Controller {
+  readonly holder: string;
+  private readonly clock: Clock;
+  private readonly options: ControllerOptions;
+  private readonly limiters = new Map<string, EndpointLimiter>();
+  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown }>();
+  private serving = false;
+  private discoverTimer: unknown;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.options = { ...DEFAULT_OPTIONS, ...deps.options };
+    this.holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  }
+
+  /** Reconciles one infra until it converges, a node fails for good, or the timeout passes. */
+  async run(infraId: string, opts: RunOptions): Promise<RunResult> {
+    const runtime = await this.attach(infraId);
+    if (!runtime) {
+      const lease = await this.deps.store.getLease(infraId);
+      return { kind: 'held', holder: lease?.holder ?? 'another process' };
+    }
+    try {
+      return await new Promise<RunResult>((resolve) => {
+        const finish = (r: RunResult) => {
+          off();
+          this.clock.clearTimeout(timer);
+          resolve(r);
+        };
+        const timer = this.clock.setTimeout(() => finish({ kind: 'timeout', status: runtime.status }), opts.timeoutMs);
+        const off = runtime.onStatus((s) => {
+          opts.onStatus?.(s);
+          if (s.converged) finish({ kind: 'converged', status: s });
+          else if (s.failedNodes.length > 0 && s.settled) finish({ kind: 'failed', status: s });
+        });
+      });
+    } finally {
+      await this.detach(infraId);
+    }
+  }
+
+  /** Keeps every active or destroying infra in the store reconciled, picking up new ones, until stop(). */
+  async serve(): Promise<void> {
+    this.serving = true;
+    await this.discover();
+  }
+
+  async stop(): Promise<void> {
+    this.serving = false;
+    if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
+    await Promise.all([...this.runtimes.keys()].map((id) => this.detach(id)));
+  }
+
+  statusOf(infraId: string): RuntimeStatus | undefined {
+    return this.runtimes.get(infraId)?.runtime.status;
+  }
+
+  /** Wakes an infra's runtime now (after apply/scale through this process). */
+  nudge(infraId: string): void {
+    this.runtimes.get(infraId)?.runtime.requestTick();
+  }
+
+  private async discover(): Promise<void> {
+    if (!this.serving) return;
+    try {
+      for (const infra of await this.deps.store.listInfras()) {
+        if (infra.status !== 'destroyed' && !this.runtimes.has(infra.id)) await this.attach(infra.id);
+        else this.nudge(infra.id);
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'could not read the store; retrying');
+    }
+    this.discoverTimer = this.clock.setTimeout(() => void this.discover(), this.options.pollMs * 2);
+  }
+
+  private async attach(infraId: string): Promise<InfraRuntime | undefined> {
+    const existing = this.runtimes.get(infraId);
+    if (existing) return existing.runtime;
+    const infra = await this.deps.store.getInfra(infraId);
+    if (!infra) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${infraId}" in the store`);
+    if (!(await this.deps.store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now()))) return undefined;
+    const auth = infra.authPath && this.deps.loadAuth ? this.deps.loadAuth(infra.authPath) : undefined;
+    const runtime = new InfraRuntime(
+      {
+        store: this.deps.store,
+        registry: this.deps.registry,
+        clock: this.clock,
+        log: this.deps.log,
+        options: this.options,
+        limiters: this.limiters,
+        auth,
+        configure: this.deps.configure,
+      },
+      infra,
+    );
+    const entry = { runtime, renew: undefined as unknown };
+    this.runtimes.set(infraId, entry);
+    const renew = async () => {
+      const ok = await this.deps.store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now()).catch(() => false);
+      if (!ok) {
+        this.deps.log.warn({ infra: infraId }, 'lost the lease to another controller; stopping here');
+        await this.detach(infraId);
+        return;
+      }
+      if (runtime.status.phase === 'destroyed') {
+        await this.detach(infraId);
+        return;
+      }
+      entry.renew = this.clock.setTimeout(() => void renew(), this.options.leaseTtlMs / 3);
+    };
+    entry.renew = this.clock.setTimeout(() => void renew(), this.options.leaseTtlMs / 3);
+    await runtime.start();
+    return runtime;
+  }
+
+  private async detach(infraId: string): Promise<void> {
+    const entry = this.runtimes.get(infraId);
+    if (!entry) return;
+    this.runtimes.delete(infraId);
+    this.clock.clearTimeout(entry.renew);
+    await entry.runtime.stop();
+    await this.deps.store.releaseLease(infraId, this.holder).catch(() => {});
+  }
+}
+
+export function createController(deps: ControllerDeps): Controller {
+  return new Controller(deps);
+}

@@ -1,0 +1,33 @@
+import type { PlanLimits } from './plan.js';
+import { DEFAULT_LIMITS } from './plan.js';
+
+export interface ControllerOptions {
+  /** resync period while anything waits on a cloud (booting, destroying, not converged) */
+  pollMs: number;
+  /** resync period of a converged infra: drift detection */
+  resyncMs: number;
+  /** default seconds between health checks of a ready instance (health_check.interval overrides) */
+  healthIntervalS: number;
+  /** delay between health checks while an instance comes up */
+  checkDelayMs: number;
+  /** most calls in flight per cloud endpoint */
+  concurrency: number;
+  limits: PlanLimits;
+  backoff: { baseMs: number; maxMs: number };
+  /** jitter source (tests pass a fixed one) */
+  rand: () => number;
+  /** lease time-to-live; renewed every third of it */
+  leaseTtlMs: number;
+}
+
+export const DEFAULT_OPTIONS: ControllerOptions = {
+  pollMs: 1000,
+  resyncMs: 10_000,
+  healthIntervalS: 10,
+  checkDelayMs: 1000,
+  concurrency: 16,
+  limits: DEFAULT_LIMITS,
+  backoff: { baseMs: 1000, maxMs: 60_000 },
+  rand: Math.random,
+  leaseTtlMs: 15_000,
+};

@@ -1,0 +1,54 @@
+/** What an infra looks like after a tick, for `apply --wait`, `status` and the API. Pure. */
+import type { InfraRecord, InstanceRecord, NodeRecord } from '../state/store.js';
+import { isInProgress } from './plan.js';
+
+export interface NodeStatus {
+  name: string;
+  min: number;
+  max: number;
+  target: number;
+  ready: number;
+  actual: number;
+  failedReason?: string | null;
+}
+
+export interface RuntimeStatus {
+  infraId: string;
+  phase: 'active' | 'destroying' | 'destroyed';
+  /** desired and observed agree: every node has exactly its target, all ready, nothing being destroyed or collected */
+  converged: boolean;
+  /** no instance is on its way up or down (a failed node's report is final) */
+  settled: boolean;
+  nodes: NodeStatus[];
+  failedNodes: Array<{ node: string; reason: string }>;
+  errors: Array<{ endpoint: string; code: string; message: string }>;
+}
+
+export interface SummaryInput {
+  infra: InfraRecord;
+  nodes: NodeRecord[];
+  instances: InstanceRecord[];
+  untracked: number;
+  actions: number;
+  errors: RuntimeStatus['errors'];
+}
+
+export function summarise(input: SummaryInput): RuntimeStatus {
+  const live = input.instances.filter((i) => !i.destroyReason && i.state !== 'gone');
+  const nodes: NodeStatus[] = input.nodes.map((n) => {
+    const mine = live.filter((i) => i.node === n.name);
+    return {
+      name: n.name, min: n.min, max: n.max, target: n.target,
+      ready: mine.filter((i) => i.state === 'ready').length, actual: mine.length, failedReason: n.failedReason,
+    };
+  });
+  const failedNodes = nodes.filter((n) => n.failedReason).map((n) => ({ node: n.name, reason: n.failedReason! }));
+  const busy = input.instances.some((i) => isInProgress(i.state) || i.state === 'destroying');
+  const noLeftovers = input.untracked === 0 && input.actions === 0 && input.errors.length === 0;
+  const phase = input.infra.status;
+  const converged =
+    phase === 'destroyed' ||
+    (phase === 'active' && noLeftovers && failedNodes.length === 0 &&
+      live.length === input.instances.length && nodes.every((n) => n.ready === n.target && n.actual === n.target));
+  return { infraId: input.infra.id, phase, converged, settled: !busy, nodes, failedNodes, errors: input.errors };
+}
