@@ -1,0 +1,61 @@
+/**
+ * Everything a command needs, built from the global options: the store, the drivers, a logger, and a
+ * controller factory. Commands call openApp() and close() it; nothing here decides anything.
+ */
+import { dirname, resolve } from 'node:path';
+import type { Store } from '../state/store.js';
+import { openSqliteStore } from '../state/sqlite/index.js';
+import { DriverRegistry } from '../reconcilers/registry.js';
+import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { createController, type Controller } from '../controller/controller.js';
+import type { ControllerOptions } from '../controller/options.js';
+import { loadAuthFile } from '../schemas/compile.js';
+
+export interface GlobalOptions {
+  state?: string;
+  logLevel?: string;
+  output?: 'table' | 'json';
+}
+
+export interface App {
+  statePath: string;
+  stateDir: string;
+  log: Logger;
+  registry: DriverRegistry;
+  store(): Store;
+  controller(options?: Partial<ControllerOptions>): Controller;
+  close(): Promise<void>;
+}
+
+export function statePathOf(opts: GlobalOptions): string {
+  return resolve(opts.state ?? process.env.REEF_STATE ?? '.reef/state.db');
+}
+
+export function openApp(opts: GlobalOptions): App {
+  const statePath = statePathOf(opts);
+  const stateDir = dirname(statePath);
+  const log = createLogger({ level: opts.logLevel ?? process.env.REEF_LOG_LEVEL ?? 'info', pretty: Boolean(process.stderr.isTTY) });
+  const registry = new DriverRegistry(BUILTIN_DRIVERS, { stateDir, log });
+  let store: Store | undefined;
+  const controllers: Controller[] = [];
+  const app: App = {
+    statePath,
+    stateDir,
+    log,
+    registry,
+    store: () => (store ??= openSqliteStore(statePath)),
+    controller: (options) => {
+      const c = createController({ store: app.store(), registry, log, options, loadAuth: loadAuthFile });
+      controllers.push(c);
+      return c;
+    },
+    async close() {
+      await Promise.all(controllers.map((c) => c.stop()));
+      await registry.close();
+      await store?.close();
+      log.flush?.();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import type { App } from '../app.js';
+import { compileInfra } from '../../schemas/compile.js';
+import { loadSpec, type SpecArgs } from '../spec-input.js';
+import { converge } from '../converge.js';
+import { printStatusTable } from './status.js';
+
+export interface ApplyOptions extends SpecArgs {
+  wait: boolean;
+  timeoutS: number;
+  json: boolean;
+}
+
+export async function applyCommand(app: App, opts: ApplyOptions): Promise<number> {
+  const spec = await loadSpec(app, opts, compileInfra);
+  const store = app.store();
+  const put = await store.putInfra(spec, { authPath: opts.auth ? resolve(opts.auth) : undefined });
+  // a re-apply is also how a user says "try again" after a node gave up
+  for (const n of await store.getNodes(spec.id)) if (n.failedReason) await store.setNodeFailed(spec.id, n.name, null);
+  const what = put.created ? 'created' : put.changed ? `updated (generation ${put.infra.generation})` : 'unchanged';
+  app.log.info({ infra: spec.id }, `infra ${spec.id}: ${what}`);
+  const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ infraid: spec.id })}\n`);
+  } else {
+    if (result.status) await printStatusTable(app, spec.id);
+    process.stdout.write(`${result.message}\n${spec.id}\n`);
+  }
+  if (result.exitCode !== 0 && opts.json) process.stderr.write(`${result.message}\n`);
+  return result.exitCode;
+}

@@ -1,0 +1,11 @@
+import { resolve } from 'node:path';
+import type { App } from '../app.js';
+import { loadNodeDefs } from '../../schemas/compile.js';
+import { EXIT } from '../exit.js';
+
+export async function importCommand(app: App, file: string, json: boolean): Promise<number> {
+  const defs = loadNodeDefs(resolve(file), app.registry.resourceSchemas());
+  const types = await app.store().putNodeDefs(defs);
+  process.stdout.write(json ? `${JSON.stringify({ imported: types })}\n` : `imported node definitions: ${types.join(', ')}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,98 @@
+/**
+ * `reef`: parse arguments (commander), call a command, map its outcome to an exit code. Usage errors and
+ * bad input exit 2 with one line per problem, never a stack trace.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { openApp, type App, type GlobalOptions } from './app.js';
+import { exitCodeOf, messageOf, EXIT } from './exit.js';
+import { validateCommand } from './commands/validate.js';
+import { applyCommand } from './commands/apply.js';
+import { statusCommand } from './commands/status.js';
+import { scaleCommand } from './commands/scale.js';
+import { destroyCommand } from './commands/destroy.js';
+import { logsCommand } from './commands/logs.js';
+import { importCommand } from './commands/import.js';
+
+const int = (name: string, signed = false) => (v: string) => {
+  if (!(signed ? /^[+-]?\d+$/ : /^\d+$/).test(v)) throw new InvalidArgumentError(`${name} must be ${signed ? 'a whole number like +2 or -1' : 'a whole number'}`);
+  return Number(v);
+};
+
+export async function main(argv: string[]): Promise<void> {
+  let app: App | undefined;
+  let exitCode: number = EXIT.ok;
+  const program = new Command('reef')
+    .description('Deploy virtual infrastructures described in Occopus format, and keep them at their desired state.')
+    .option('--state <path>', 'state store (env REEF_STATE)', undefined)
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent', undefined)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .showHelpAfterError('(run reef --help for usage)')
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const run = (fn: (app: App, json: boolean) => Promise<number>) => async () => {
+    const globals = program.opts<GlobalOptions>();
+    app = openApp(globals);
+    exitCode = await fn(app, globals.output === 'json');
+  };
+  const waitOptions = (c: Command) =>
+    c.option('--wait', 'wait until the infra converges; exit 1 if it does not', false)
+      .option('--timeout <seconds>', 'how long to wait', int('--timeout'), 900);
+
+  program.command('validate').description('check an infra description and its node definitions; change nothing')
+    .argument('<infra>', 'infrastructure description (YAML)')
+    .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
+    .option('--auth <file>', 'authentication file to check as well')
+    .option('--id <id>', 'infra id (default: infra_name)')
+    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string }) =>
+      run((a, json) => validateCommand(a, { infraFile, ...o }, json))());
+
+  waitOptions(program.command('apply').description('create or update an infra to match the file, then reconcile it')
+    .argument('<infra>', 'infrastructure description (YAML)')
+    .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
+    .option('--auth <file>', 'authentication file (credentials per resource)')
+    .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
+    .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial'])))
+    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number }) =>
+      run((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }))());
+
+  program.command('status').description('list infras, or show one: node, instance, state, address, age')
+    .argument('[id]', 'infra id')
+    .action((id: string | undefined) => run((a, json) => statusCommand(a, id, json))());
+
+  waitOptions(program.command('scale').description('change how many instances a node has (within its min..max)')
+    .argument('<id>', 'infra id').argument('<node>', 'node name')
+    .option('--to <n>', 'set the number of instances', int('--to'))
+    .option('--by <n>', 'add (+n) or remove (-n) instances', int('--by', true))
+    .option('--instance <id|address>', 'remove this instance (scale down by one unless --to/--by say otherwise)'))
+    .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number }) =>
+      run((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }))());
+
+  waitOptions(program.command('destroy').description('delete every resource of an infra')
+    .argument('<id>', 'infra id'))
+    .action((id: string, o: { wait: boolean; timeout: number }) => run((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }))());
+
+  program.command('logs').description('reconcile events (instance transitions, failures, collections)')
+    .argument('[id]', 'infra id (default: all)')
+    .option('-f, --follow', 'keep printing new events', false)
+    .option('--tail <n>', 'only the last n events', int('--tail'))
+    .action((id: string | undefined, o: { follow: boolean; tail?: number }) => run((a, json) => logsCommand(a, id, { ...o, json }))());
+
+  program.command('import').description('store node definitions for later applies without --nodes (occopus-import)')
+    .argument('<nodes>', 'node definition file (YAML)')
+    .action((file: string) => run((a, json) => importCommand(a, file, json))());
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    } else {
+      process.stderr.write(`${messageOf(e)}\n`);
+      exitCode = exitCodeOf(e);
+    }
+  } finally {
+    await app?.close().catch(() => {});
+  }
+  process.exitCode = exitCode;
+}
