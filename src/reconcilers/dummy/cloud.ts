@@ -3,33 +3,16 @@
  * ("the cloud operator killed your VM", "someone left a reef-labelled VM behind").
  *
  * Creates and deletes made in the same tick share one transaction (a group commit: 10,000 creates cost
- * ~0.4 s, not ~1.5 s), and reads come from a RowCache kept exact for this connection's writes and reloaded when another
- * connection commits. Helpers take either the cloud id (`dummy-7`) or reef's instance id.
+ * ~0.4 s, not ~1.5 s). Reads come from a RowCache kept exact for this connection's writes and reloaded
+ * when another connection commits. Helpers take either the cloud id (`dummy-7`) or reef's instance id.
  */
-import type { ReefLabels } from '../driver.js';
 import { isReefError } from '../errors.js';
 import { CloudDb, cloudFilePath, type CloudRow, type NewRow } from './cloud-db.js';
+import { toRecord, type DummyRecord } from './record.js';
 import { RowCache } from './row-cache.js';
 
 export type { CloudRow } from './cloud-db.js';
-
-/** What the cloud holds about one resource, in reef's words. */
-export interface DummyRecord {
-  id: string;
-  labels: ReefLabels;
-  ip: string;
-  createdAt: number;
-  bootDelay: number;
-  dieAfter?: number;
-  unhealthyAfter?: number;
-  /** marked unhealthy (by `unhealthy: true` or out of band). */
-  unhealthy: boolean;
-  /** an out-of-band phase that overrides the time-derived one. */
-  phaseOverride?: 'failed' | 'stopped';
-  reason?: string;
-  flavor?: string;
-  image?: string;
-}
+export type { DummyRecord } from './record.js';
 
 /** A row to create: reef always knows its instance id. */
 export type CreateRow = NewRow & { instance_id: string };
@@ -229,21 +212,4 @@ export class DummyCloud {
 /** Opens `<stateDir>/dummy-cloud/<endpoint>.db`, creating it when absent. Close it when done. */
 export function openDummyCloud(stateDir: string, endpoint = 'default', opts: OpenCloudOptions = {}): DummyCloud {
   return new DummyCloud(cloudFilePath(stateDir, endpoint), opts);
-}
-
-export function toRecord(r: CloudRow): DummyRecord {
-  return {
-    id: r.id,
-    labels: { infra: r.infra, node: r.node, instance: r.instance_id },
-    ip: r.ip,
-    createdAt: r.created_at,
-    bootDelay: r.boot_delay,
-    dieAfter: r.die_after ?? undefined,
-    unhealthyAfter: r.unhealthy_after ?? undefined,
-    unhealthy: r.unhealthy === 1,
-    phaseOverride: r.phase ?? undefined,
-    reason: r.reason ?? undefined,
-    flavor: r.flavor ?? undefined,
-    image: r.image ?? undefined,
-  };
 }
