@@ -75,8 +75,9 @@ describe('classifyEc2Error', () => {
 });
 
 describe('isInstanceNotFound', () => {
-  it('recognises only InvalidInstanceID.NotFound', () => {
+  it('recognises only InvalidInstanceID.NotFound and .Malformed (an id that cannot exist)', () => {
     expect(isInstanceNotFound(serviceError('InvalidInstanceID.NotFound', 'gone'))).toBe(true);
+    expect(isInstanceNotFound(serviceError('InvalidInstanceID.Malformed', 'Invalid id: "x"'))).toBe(true);
     expect(isInstanceNotFound(serviceError('InvalidAMIID.NotFound', 'gone'))).toBe(false);
     expect(isInstanceNotFound(networkError('ECONNREFUSED'))).toBe(false);
   });

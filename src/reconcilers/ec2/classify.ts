@@ -112,5 +112,5 @@ export function classifyEc2Error(e: unknown, what: string): ReefError {
 /** InvalidInstanceID.NotFound / .Malformed: the id names nothing (observe → absent, destroy → done). */
 export function isInstanceNotFound(e: unknown): boolean {
   const code = ec2ErrorCode(e);
-  return code === 'InvalidInstanceID.NotFound';
+  return code === 'InvalidInstanceID.NotFound' || code === 'InvalidInstanceID.Malformed';
 }
