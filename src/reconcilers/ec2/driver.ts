@@ -57,7 +57,7 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
     return clients.get({ endpoint: resource.endpoint, region: regionOf(resource), credentials: toAwsCredentials(credentials) });
   }
 
-  /** Runs one SDK call: forwards the signal, logs at debug (never the input: it may hold user data), classifies. */
+  /** Runs one SDK call: forwards the signal and logs at debug (never the input: it may hold user data). Callers classify. */
   async function call<T>(ctx: CallContext, action: string, fields: Record<string, unknown>,
     send: (opts: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
     const started = ctx.clock.now();
