@@ -10,7 +10,7 @@ import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { createController, type Controller } from '../controller/controller.js';
 import type { ControllerOptions } from '../controller/options.js';
-import { loadAuthFile } from '../schemas/compile.js';
+import { loadAuthFile } from '../schemas/index.js';
 
 export interface GlobalOptions {
   state?: string;

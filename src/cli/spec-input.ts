@@ -2,8 +2,7 @@
 import { resolve } from 'node:path';
 import type { App } from './app.js';
 import type { InfraSpec, Strategy } from '../spec/types.js';
-import type { compileInfra as CompileInfra } from '../schemas/compile.js';
-import { loadAuthFile } from '../schemas/compile.js';
+import { compileInfra, loadAuthFile } from '../schemas/index.js';
 
 export interface SpecArgs {
   infraFile: string;
@@ -13,10 +12,10 @@ export interface SpecArgs {
   strategy?: Strategy;
 }
 
-export async function loadSpec(app: App, args: SpecArgs, compile: typeof CompileInfra): Promise<InfraSpec> {
+export async function loadSpec(app: App, args: SpecArgs): Promise<InfraSpec> {
   const resourceSchemas = app.registry.resourceSchemas();
   const nodeDefs = args.nodes ? undefined : await app.store().getNodeDefs();
-  const spec = compile({
+  const spec = compileInfra({
     infraFile: resolve(args.infraFile),
     nodesFile: args.nodes ? resolve(args.nodes) : undefined,
     nodeDefs,

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { App } from '../app.js';
-import { compileInfra } from '../../schemas/compile.js';
 import { loadSpec, type SpecArgs } from '../spec-input.js';
 import { converge } from '../converge.js';
 import { printStatusTable } from './status.js';
@@ -12,7 +11,7 @@ export interface ApplyOptions extends SpecArgs {
 }
 
 export async function applyCommand(app: App, opts: ApplyOptions): Promise<number> {
-  const spec = await loadSpec(app, opts, compileInfra);
+  const spec = await loadSpec(app, opts);
   const store = app.store();
   const put = await store.putInfra(spec, { authPath: opts.auth ? resolve(opts.auth) : undefined });
   // a re-apply is also how a user says "try again" after a node gave up

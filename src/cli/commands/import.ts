@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { App } from '../app.js';
-import { loadNodeDefs } from '../../schemas/compile.js';
+import { loadNodeDefs } from '../../schemas/index.js';
 import { EXIT } from '../exit.js';
 
 export async function importCommand(app: App, file: string, json: boolean): Promise<number> {

@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harness, type Harness } from '../helpers/harness.js';
+import { infraSpec, node } from '../helpers/spec.js';
+
+let h: Harness;
+beforeEach(() => { h = harness(); });
+afterEach(async () => { await h.close(); });
+
+const TIMEOUT = 20_000;
+const states = async (id: string) => (await h.store.listInstances(id)).map((i) => `${i.node}:${i.state}`).sort();
+
+describe('reconcile on the dummy cloud', () => {
+  it('deploys a head before its workers, then stays still', async () => {
+    const spec = infraSpec('c1', [node('head'), node('worker', { min: 3, dependsOn: ['head'] })]);
+    await h.store.putInfra(spec);
+    const result = await h.controller().run('c1', { timeoutMs: TIMEOUT });
+    expect(result.kind).toBe('converged');
+    expect(await states('c1')).toEqual(['head:ready', 'worker:ready', 'worker:ready', 'worker:ready']);
+    expect(h.cloud.count('c1')).toBe(4);
+
+    const events = await h.store.listEvents({ infra: 'c1' });
+    const headReady = events.find((e) => e.node === 'head' && e.to === 'ready')!.seq;
+    const firstWorker = events.find((e) => e.node === 'worker')!.seq;
+    expect(firstWorker).toBeGreaterThan(headReady);
+
+    // a second run of an unchanged infra changes nothing in the cloud
+    const before = h.cloud.all().map((r) => r.id).sort();
+    expect((await h.controller().run('c1', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    expect(h.cloud.all().map((r) => r.id).sort()).toEqual(before);
+  });
+
+  it('scales up and down (youngest first) within the node limits', async () => {
+    await h.store.putInfra(infraSpec('c2', [node('worker', { min: 2, max: 6 })]));
+    expect((await h.controller().run('c2', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    await h.store.setTarget('c2', 'worker', 5);
+    expect((await h.controller().run('c2', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    expect(h.cloud.count('c2')).toBe(5);
+    const byAge = (await h.store.listInstances('c2')).sort((a, b) => a.createdAt - b.createdAt).map((i) => i.id);
+    await h.store.setTarget('c2', 'worker', 3);
+    expect((await h.controller().run('c2', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const left = (await h.store.listInstances('c2')).map((i) => i.id).sort();
+    expect(left).toEqual(byAge.slice(0, 3).sort());
+    expect(h.cloud.count('c2')).toBe(3);
+    await expect(h.store.setTarget('c2', 'worker', 7)).rejects.toThrow('worker: target 7 is outside [2, 6]');
+  });
+
+  it('replaces an instance killed out of band', async () => {
+    await h.store.putInfra(infraSpec('c3', [node('worker', { min: 2 })]));
+    expect((await h.controller().run('c3', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const [victim] = await h.store.listInstances('c3');
+    h.cloud.kill(victim.ref!.id);
+    expect((await h.controller().run('c3', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const ids = (await h.store.listInstances('c3')).map((i) => i.id);
+    expect(ids).not.toContain(victim.id);
+    expect(ids).toHaveLength(2);
+    expect(h.cloud.count('c3')).toBe(2);
+  });
+
+  it('collects a reef-labelled resource nobody wants and adopts one a node needs', async () => {
+    await h.store.putInfra(infraSpec('c4', [node('worker', { min: 1 })]));
+    expect((await h.controller().run('c4', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    h.cloud.insertOrphan({ infra: 'c4', node: 'worker', instance: 'worker-orphan1' });
+    h.cloud.insertOrphan({ infra: 'c4', node: 'ghost', instance: 'ghost-1' });
+    expect((await h.controller().run('c4', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    expect(h.cloud.count('c4')).toBe(1);
+
+    await h.store.setTarget('c4', 'worker', 2);
+    h.cloud.insertOrphan({ infra: 'c4', node: 'worker', instance: 'worker-adoptme' });
+    expect((await h.controller().run('c4', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    expect((await h.store.listInstances('c4')).map((i) => i.id)).toContain('worker-adoptme');
+    expect(h.cloud.count('c4')).toBe(2);
+  });
+
+  it('retries transient create failures and converges', async () => {
+    const impl = { resource: { type: 'dummy', fail_create: { times: 2 } } };
+    await h.store.putInfra(infraSpec('c5', [node('worker', { min: 3, impl })]));
+    const result = await h.controller().run('c5', { timeoutMs: TIMEOUT });
+    expect(result.kind).toBe('converged');
+    expect(h.cloud.count('c5')).toBe(3);
+  });
+
+  it('a node whose instances keep failing is reported failed, once, and its dependents wait', async () => {
+    const bad = { resource: { type: 'dummy', fail_create: { fatal: 1 } } };
+    await h.store.putInfra(infraSpec('c6', [node('db', { min: 1, impl: bad }), node('web', { dependsOn: ['db'] })]));
+    const result = await h.controller({ limits: { maxFailures: 3, maxReplaceShare: 0.5 } }).run('c6', { timeoutMs: TIMEOUT });
+    expect(result.kind).toBe('failed');
+    if (result.kind !== 'failed') return;
+    expect(result.status.failedNodes).toEqual([{ node: 'db', reason: expect.stringContaining('REEF_DUMMY_FATAL') }]);
+    const events = await h.store.listEvents({ infra: 'c6' });
+    expect(events.filter((e) => e.kind === 'node.failed')).toHaveLength(1);
+    expect(events.filter((e) => e.to === 'failed')).toHaveLength(3);
+    expect(h.cloud.count('c6')).toBe(0);
+    expect((await h.store.listInstances('c6')).filter((i) => i.node === 'web')).toHaveLength(0);
+  });
+
+  it('destroy leaves nothing in the cloud', async () => {
+    await h.store.putInfra(infraSpec('c7', [node('a', { min: 2 }), node('b', { dependsOn: ['a'] })]));
+    expect((await h.controller().run('c7', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    h.cloud.insertOrphan({ infra: 'c7', node: 'a', instance: 'a-left-behind' });
+    await h.store.setInfraStatus('c7', 'destroying');
+    const result = await h.controller().run('c7', { timeoutMs: TIMEOUT });
+    expect(result.kind).toBe('converged');
+    expect(h.cloud.count('c7')).toBe(0);
+    expect(await h.store.listInstances('c7')).toEqual([]);
+    expect((await h.store.getInfra('c7'))!.status).toBe('destroyed');
+  });
+
+  it('a second controller is refused while the first holds the lease', async () => {
+    await h.store.putInfra(infraSpec('c8', [node('a', { impl: { resource: { type: 'dummy', boot_delay: 300 } } })]));
+    const first = h.controller();
+    const running = first.run('c8', { timeoutMs: TIMEOUT });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await h.controller().run('c8', { timeoutMs: TIMEOUT });
+    expect(second.kind).toBe('held');
+    expect((await running).kind).toBe('converged');
+  });
+});
