@@ -1,0 +1,133 @@
+/**
+ * Make `image:tag` present on the engine according to `origin` (Occopus's key): `local`/absent = it must exist
+ * (create then fails with Docker's "No such image"), `dockerhub` = pull, a `file://` path or http(s) URL = a
+ * `docker save` tarball fed to `docker load`. Concurrent creates of one image share one load.
+ */
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import type { CallContext } from '../driver.js';
+import { FatalError, TransientError } from '../errors.js';
+import { IMAGE_CALL_TIMEOUT_MS, dockerCall, rawStatus } from './call.js';
+import { imageRef } from './container-spec.js';
+import type { DockerResource } from './schema.js';
+
+const inFlight = new Map<string, Promise<void>>();
+
+export async function ensureImage(docker: Docker, endpointKey: string, resource: DockerResource, ctx: CallContext): Promise<void> {
+  const origin = resource.origin?.trim();
+  if (!origin || origin === 'local') return;
+  const ref = imageRef(resource);
+  const key = `${endpointKey} ${ref}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const work = provide(docker, endpointKey, ref, origin, ctx).finally(() => inFlight.delete(key));
+  inFlight.set(key, work);
+  return work;
+}
+
+async function hasImage(docker: Docker, ref: string, endpointKey: string, ctx: CallContext): Promise<boolean> {
+  try {
+    await dockerCall(ctx, `inspect image ${ref} on ${endpointKey}`, () => docker.getImage(ref).inspect());
+    return true;
+  } catch (e) {
+    if (rawStatus(e) === 404) return false;
+    throw e;
+  }
+}
+
+async function provide(docker: Docker, endpointKey: string, ref: string, origin: string, ctx: CallContext): Promise<void> {
+  if (await hasImage(docker, ref, endpointKey, ctx)) return;
+  const what = `${origin === 'dockerhub' ? 'pull' : 'load'} image ${ref} from ${origin} on ${endpointKey}`;
+  ctx.log.info({ image: ref, origin, endpoint: endpointKey }, 'docker image missing; fetching it');
+  try {
+    await dockerCall(ctx, what, async (signal) => {
+      const stream = origin === 'dockerhub'
+        ? ((await docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream)
+        : ((await docker.loadImage(await openTarball(origin, what, signal), { quiet: true, abortSignal: signal })) as NodeJS.ReadableStream);
+      await drainProgress(stream, signal);
+    }, IMAGE_CALL_TIMEOUT_MS);
+  } catch (e) {
+    throw asImageFailure(e as FatalError | TransientError, origin);
+  }
+  if (!(await hasImage(docker, ref, endpointKey, ctx))) {
+    throw new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', `${what}: the tarball did not contain ${ref}`);
+  }
+}
+
+/**
+ * What the engine refused will not succeed on retry (brief: a failed pull is fatal with Docker's message); an
+ * engine or origin we could not reach might, and so might a load the engine failed with a 5xx.
+ */
+function asImageFailure(e: FatalError | TransientError, origin: string): FatalError | TransientError {
+  const retryable = ['REEF_DOCKER_UNREACHABLE', 'REEF_DOCKER_ABORTED', 'REEF_DOCKER_ORIGIN_UNREACHABLE'];
+  if (retryable.includes(e.code) || e.code === 'REEF_DOCKER_ORIGIN_UNREADABLE') return e;
+  if (origin === 'dockerhub') return new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', e.message, { cause: e.cause });
+  if (e.code === 'REEF_DOCKER_SERVER') return e;
+  return new FatalError('REEF_DOCKER_ORIGIN_INVALID', e.message, { cause: e.cause });
+}
+
+async function openTarball(origin: string, what: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+  if (/^https?:\/\//i.test(origin)) {
+    let response: Response;
+    try {
+      response = await fetch(origin, { signal });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new TransientError('REEF_DOCKER_ORIGIN_UNREACHABLE', `${what}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!response.ok || !response.body) {
+      const message = `${what}: HTTP ${response.status} ${response.statusText}`;
+      throw response.status >= 500 || response.status === 429
+        ? new TransientError('REEF_DOCKER_ORIGIN_UNREACHABLE', message)
+        : new FatalError('REEF_DOCKER_ORIGIN_UNREADABLE', message);
+    }
+    return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+  }
+  const path = origin.startsWith('file://') ? filePath(origin) : origin;
+  try {
+    await access(path);
+  } catch (e) {
+    throw new FatalError('REEF_DOCKER_ORIGIN_UNREADABLE', `${what}: ${(e as Error).message}`, { cause: e });
+  }
+  return createReadStream(path);
+}
+
+/** `file:///abs/x.tar` → `/abs/x.tar`; `file://rel/x.tar` → `rel/x.tar` (relative to the working directory). */
+function filePath(origin: string): string {
+  return origin.startsWith('file:///') ? fileURLToPath(origin) : decodeURIComponent(origin.slice('file://'.length));
+}
+
+/** Docker reports load and pull failures inside a 200 stream, as `{"error": "..."}` lines. */
+async function drainProgress(stream: NodeJS.ReadableStream, signal: AbortSignal): Promise<void> {
+  let buffer = '';
+  const onAbort = () => (stream as Readable).destroy?.(signal.reason as Error);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of stream) {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        failOnErrorLine(buffer.slice(0, newline));
+        buffer = buffer.slice(newline + 1);
+      }
+    }
+    failOnErrorLine(buffer);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function failOnErrorLine(line: string): void {
+  if (!line.trim()) return;
+  let parsed: { error?: string; errorDetail?: { message?: string } };
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return;
+  }
+  const message = parsed.errorDetail?.message ?? parsed.error;
+  if (message) throw Object.assign(new Error(message), { statusCode: 400, json: { message } });
+}
