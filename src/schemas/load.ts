@@ -41,6 +41,8 @@ interface FileContext {
   doc: Document.Parsed;
   lines: LineCounter;
   built: Map<Node, Built>;
+  /** collections being built: an alias to one of them would make the value contain itself. */
+  open: Set<Node>;
   importStack: string[];
   diagnostics: Diagnostic[];
 }
@@ -74,7 +76,7 @@ function parseFile(text: string, file: string, importStack: string[]): { value: 
   const doc = parseDocument(text, {
     lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: '1.1', merge: true, customTags: pyyamlBooleans,
   });
-  const ctx: FileContext = { file, text, doc, lines, built: new Map(), importStack: [...importStack, file], diagnostics: [] };
+  const ctx: FileContext = { file, text, doc, lines, built: new Map(), open: new Set(), importStack: [...importStack, file], diagnostics: [] };
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
     ctx.diagnostics.push({ ...pos(ctx, syntax.pos[0]), message: `YAML syntax error: ${syntax.message}`, path: '' });
@@ -112,7 +114,7 @@ function build(node: Node, path: JsonPath, ctx: FileContext): Built {
   const start = pos(ctx, node.range?.[0] ?? 0);
   if (isAlias(node)) {
     const target = node.resolve(ctx.doc);
-    const done = target === undefined ? undefined : ctx.built.get(target);
+    const done = target === undefined || ctx.open.has(target) ? undefined : ctx.built.get(target);
     if (done === undefined) {
       report(ctx, start, target === undefined ? `unknown alias *${node.source}` : `alias *${node.source} refers to itself`, path);
       return { value: null, source: { value: start } };
@@ -127,11 +129,13 @@ function build(node: Node, path: JsonPath, ctx: FileContext): Built {
     const value: unknown[] = [];
     const result: Built = { value, source: { value: start, children: new Map() } };
     ctx.built.set(node, result);
+    ctx.open.add(node);
     node.items.forEach((item, i) => {
       const child = isPair(item) || item === null ? null : build(item as Node, [...path, i], ctx);
       value.push(child?.value ?? null);
       result.source.children!.set(i, child?.source ?? { value: start });
     });
+    ctx.open.delete(node);
     return result;
   }
   if (isMap(node)) return buildMap(node, start, path, ctx);
@@ -149,6 +153,7 @@ function buildMap(node: YAMLMap, start: SourcePos, path: JsonPath, ctx: FileCont
   const children = new Map<string | number, SourceNode>();
   const result: Built = { value, source: { value: start, children } };
   ctx.built.set(node, result);
+  ctx.open.add(node);
   const merges: Built[] = [];
   for (const pair of node.items) {
     const keyNode = pair.key as Node | null;
@@ -181,6 +186,7 @@ function buildMap(node: YAMLMap, start: SourcePos, path: JsonPath, ctx: FileCont
       if (src !== undefined) children.set(key, src);
     }
   }
+  ctx.open.delete(node);
   return result;
 }
 

@@ -144,6 +144,17 @@ export function renderTemplate(template: string, scope: TemplateScope): string {
   });
 }
 
+/** The syntax error of a template, if it has one (checked without rendering, so no scope is needed). */
+export function templateSyntaxError(template: string): TemplateError | undefined {
+  if (!isTemplate(template)) return undefined;
+  try {
+    new nunjucks.Template(template, env, undefined, true);
+    return undefined;
+  } catch (e) {
+    return explain(e, {}) as TemplateError;
+  }
+}
+
 /** Renders every string inside objects and arrays (keys are left alone). */
 export function renderDeep<T>(value: T, scope: TemplateScope): T {
   if (typeof value === 'string') return renderTemplate(value, scope) as T;

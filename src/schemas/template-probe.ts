@@ -1,0 +1,46 @@
+/**
+ * Renders every template of a node's implementations once, at compile time, with a probe scope (every known
+ * node has address 0.0.0.0), so an unknown variable or node is reported with its position before anything is
+ * deployed. `ip` exists only for health checks (the instance has no address while its contextualisation and
+ * resource section are rendered).
+ */
+import type { InfraSpec, NodeSpec } from '../spec/types.js';
+import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
+import { forEachString, TEMPLATE_SECTIONS, type ImplementationOrigin } from './node-defs.js';
+import { TemplateError, isTemplate, makeTemplateScope, renderTemplate } from './template.js';
+import type { SourcePos } from './source-map.js';
+
+export const PROBE_ADDRESS = '0.0.0.0';
+
+/** `fallback` is where to point when the implementation has no source file (node defs from the store). */
+export function probeTemplates(
+  spec: Pick<InfraSpec, 'id' | 'name' | 'nodes' | 'userId'>,
+  node: NodeSpec,
+  origins: Array<ImplementationOrigin | { raw: Record<string, unknown>; doc?: undefined; path: JsonPath }>,
+  fallback: SourcePos,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const fullSpec = { ...spec, variables: {}, strategy: 'serial', source: {} } as InfraSpec;
+  const addressesOf = (): Array<{ ip: string; privateIp: string }> => [{ ip: PROBE_ADDRESS, privateIp: PROBE_ADDRESS }];
+  const contextScope = makeTemplateScope({ spec: fullSpec, node, instanceId: `${node.name}-probe`, addressesOf });
+  const checkScope = makeTemplateScope({ spec: fullSpec, node, instanceId: `${node.name}-probe`, ip: PROBE_ADDRESS, addressesOf });
+  for (const origin of origins) {
+    for (const section of TEMPLATE_SECTIONS) {
+      const scope = section === 'health_check' ? checkScope : contextScope;
+      forEachString(origin.raw[section], [...origin.path, section], (text, path) => {
+        if (!isTemplate(text)) return;
+        try {
+          renderTemplate(text, scope);
+        } catch (e) {
+          if (!(e instanceof TemplateError) || e.message.startsWith('template error:')) return; // syntax: reported once by node-defs
+          const where = origin.doc === undefined
+            ? fallback
+            : e.templateLine === undefined ? origin.doc.locate(path) : origin.doc.locateInText(path, e.templateLine, e.templateCol ?? 1);
+          out.push({ ...where, message: `${e.message} for node "${node.name}"`, path: formatPath(path) });
+        }
+      });
+    }
+  }
+  return out;
+}
+
