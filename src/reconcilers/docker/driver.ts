@@ -1,0 +1,136 @@
+/**
+ * The docker driver: one container per instance, named deterministically (create is idempotent through the
+ * name's 409), labelled reef.infra / reef.node / reef.instance, found again by label filter.
+ */
+import Docker from 'dockerode';
+import type {
+  CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
+  ObserveRequest, WatchRequest,
+} from '../driver.js';
+import { LABEL_KEYS } from '../driver.js';
+import { FatalError } from '../errors.js';
+import { dockerCall, rawStatus } from './call.js';
+import { buildContainerSpec } from './container-spec.js';
+import { parseEndpoint } from './endpoint.js';
+import { ensureImage } from './image.js';
+import { containerName } from './names.js';
+import { factsFromInspect, factsFromSummary, toObservation } from './observation.js';
+import { DEFAULT_STOP_TIMEOUT_S, resourceSchema, type DockerResource } from './schema.js';
+import { watchEvents } from './watch.js';
+
+export class DockerDriver implements Driver<DockerResource> {
+  readonly type = 'docker';
+  readonly resourceSchema = resourceSchema;
+  private readonly clients = new Map<string, Docker>();
+
+  constructor(private readonly deps: Pick<DriverDeps, 'log'>) {}
+
+  endpointKey(resource: DockerResource): string {
+    return parseEndpoint(resource.endpoint).key;
+  }
+
+  private client(endpoint: string | undefined): { docker: Docker; key: string } {
+    const { key, connection } = parseEndpoint(endpoint);
+    let docker = this.clients.get(key);
+    if (!docker) {
+      docker = new Docker(connection);
+      this.clients.set(key, docker);
+    }
+    return { docker, key };
+  }
+
+  async create(req: CreateRequest<DockerResource>, ctx: CallContext): Promise<CreateResult> {
+    const { docker, key } = this.client(req.resource.endpoint);
+    const name = containerName(req.labels, req.instanceId);
+    const spec = buildContainerSpec({ name, labels: req.labels, resource: req.resource, context: req.context });
+    await ensureImage(docker, key, req.resource, ctx);
+    const what = `create container ${name} (${spec.Image}) on ${key}`;
+    try {
+      await dockerCall(ctx, what, (signal) => docker.createContainer({ ...spec, abortSignal: signal }));
+    } catch (e) {
+      // 409: a create retried after a crash meets its own container; take it over instead of making a twin.
+      if (rawStatus(e) !== 409) throw e;
+      ctx.log.debug({ container: name }, 'docker create: name exists; adopting the existing container');
+    }
+    let info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(name).inspect({ abortSignal: signal }));
+    if (info.Config.Labels?.[LABEL_KEYS.instance] !== req.labels.instance) {
+      throw new FatalError('REEF_DOCKER_NAME_TAKEN', `${what}: the name belongs to a container reef did not create for instance ${req.instanceId}`);
+    }
+    if (info.State.Status === 'created') {
+      await this.start(docker, info.Id, `start container ${name} on ${key}`, ctx);
+      info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(info.Id).inspect({ abortSignal: signal }));
+    }
+    const observation = toObservation(factsFromInspect(info), key);
+    return { ref: observation.ref, addresses: observation.exists ? observation.addresses : undefined };
+  }
+
+  private async start(docker: Docker, id: string, what: string, ctx: CallContext): Promise<void> {
+    try {
+      await dockerCall(ctx, what, (signal) => docker.getContainer(id).start({ abortSignal: signal }));
+    } catch (e) {
+      if (rawStatus(e) === 304) return; // already started
+      // a container that cannot start (bad command, missing network) never will: do not leave it behind.
+      if ((e as FatalError).transient === false) {
+        await docker.getContainer(id).remove({ force: true, v: true }).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  async observe(req: ObserveRequest<DockerResource>, ctx: CallContext): Promise<Observation> {
+    const { docker, key } = this.client(req.resource.endpoint);
+    return this.inspect(docker, key, req.ref.id, ctx);
+  }
+
+  private async inspect(docker: Docker, key: string, id: string, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
+    try {
+      const info = await dockerCall(ctx, `inspect container ${id} on ${key}`, (signal) => docker.getContainer(id).inspect({ abortSignal: signal }));
+      return toObservation(factsFromInspect(info), key);
+    } catch (e) {
+      if (rawStatus(e) === 404) return { exists: false, ref: { driver: this.type, endpoint: key, id } };
+      throw e;
+    }
+  }
+
+  async list(req: ListRequest<DockerResource>, ctx: CallContext): Promise<Observation[]> {
+    const { docker, key } = this.client(req.resource.endpoint);
+    const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
+    const containers = await dockerCall(ctx, `list containers on ${key}`, (signal) =>
+      docker.listContainers({ all: true, filters: { label: [label] }, abortSignal: signal }));
+    return containers.map((c) => toObservation(factsFromSummary(c), key));
+  }
+
+  async destroy(req: DestroyRequest<DockerResource>, ctx: CallContext): Promise<void> {
+    const { docker, key } = this.client(req.resource.endpoint);
+    const container = docker.getContainer(req.ref.id);
+    const t = req.resource.stop_timeout ?? DEFAULT_STOP_TIMEOUT_S;
+    try {
+      // a short grace, not Docker's 10 s: reef replaces instances, it does not wait for them to wind down.
+      await dockerCall(ctx, `stop container ${req.ref.id} on ${key}`, (signal) => container.stop({ t, abortSignal: signal }), (t + 30) * 1000);
+    } catch (e) {
+      if (rawStatus(e) !== 304 && rawStatus(e) !== 404) throw e; // already stopped / already gone
+    }
+    try {
+      await dockerCall(ctx, `remove container ${req.ref.id} on ${key}`, (signal) => container.remove({ v: true, force: true, abortSignal: signal }));
+    } catch (e) {
+      // 404: gone; 409: removal already in progress. Either way observe/list confirm completion.
+      if (rawStatus(e) !== 404 && rawStatus(e) !== 409) throw e;
+    }
+  }
+
+  watch(req: WatchRequest<DockerResource>, ctx: CallContext): () => void {
+    const { docker, key } = this.client(req.resource.endpoint);
+    const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
+    return watchEvents({
+      openEvents: (signal) => docker.getEvents({ filters: { type: ['container'], label: [label] }, abortSignal: signal }),
+      observe: (id, signal) => this.inspect(docker, key, id, { ...ctx, signal }),
+      resync: (signal) => this.list(req, { ...ctx, signal }),
+      onChange: req.onChange,
+      absent: (id) => ({ exists: false, ref: { driver: this.type, endpoint: key, id } }),
+    }, ctx);
+  }
+
+  async close(): Promise<void> {
+    this.clients.clear();
+  }
+}
