@@ -1,9 +1,10 @@
 #!/bin/sh
-# Installs what the SSH suites need on a fresh Debian, idempotently: openssh-server (the test sshd), and the
-# config-manager tools (ansible-core, puppet) when asked with --config-tools. apt-get update runs at most once.
+# Installs what the SSH suites (test/ssh) need on a fresh Debian, idempotently: openssh-server for the test sshd,
+# ansible-core and puppet for the config-manager suites (skip those two with --sshd-only). apt-get update runs
+# only when something is missing, at most once.
 set -eu
-want="openssh-server"
-[ "${1:-}" = "--config-tools" ] && want="$want ansible-core puppet"
+want="openssh-server ansible-core puppet"
+[ "${1:-}" = "--sshd-only" ] && want="openssh-server"
 
 missing=""
 for pkg in $want; do

@@ -1,0 +1,60 @@
+/** JSON Schemas (ajv) of the `config_management:` sections reef runs, by type. */
+const mode = { oneOf: [{ type: 'integer', minimum: 0, maximum: 0o7777 }, { type: 'string', pattern: '^0?[0-7]{3,4}$' }] };
+
+export const configSchemas = {
+  shell: {
+    $id: 'reef:config/shell',
+    type: 'object',
+    required: ['type'],
+    additionalProperties: false,
+    properties: {
+      type: { const: 'shell' },
+      files: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['path', 'content'],
+          additionalProperties: false,
+          properties: { path: { type: 'string', pattern: '^/' }, content: { type: 'string' }, mode },
+        },
+      },
+      scripts: { type: 'array', items: { type: 'string', minLength: 1 } },
+    },
+  },
+  ansible: {
+    $id: 'reef:config/ansible',
+    type: 'object',
+    required: ['type', 'playbook'],
+    additionalProperties: false,
+    properties: {
+      type: { const: 'ansible' },
+      playbook: { type: 'string', minLength: 1 },
+      extra_vars: { type: 'object' },
+    },
+  },
+  puppet_solo: {
+    $id: 'reef:config/puppet_solo',
+    type: 'object',
+    required: ['type', 'manifests'],
+    // Occopus's puppet_solo sections may carry an `endpoint`; it is ignored.
+    additionalProperties: false,
+    properties: {
+      type: { const: 'puppet_solo' },
+      endpoint: { type: 'string' },
+      manifests: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          oneOf: [
+            { type: 'string', minLength: 1 },
+            { type: 'object', required: ['content'], additionalProperties: false, properties: { name: { type: 'string' }, content: { type: 'string' } } },
+            { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', minLength: 1 } } },
+          ],
+        },
+      },
+      modules: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_]+[-/][A-Za-z0-9_]+$' } },
+      attributes: { type: 'object' },
+      workdir: { type: 'string', pattern: '^/' },
+    },
+  },
+} as const;
