@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Document, LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair, type Node, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
-import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
+import { displayPath, formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import { locateIn, locateInTextOf, type SourceNode, type SourcePos } from './source-map.js';
 
 export interface LoadedDocument {
@@ -220,13 +220,13 @@ function buildTagged(node: Node, tag: string, path: JsonPath, ctx: FileContext):
   const url = isMap(node) ? node.get('url') : undefined;
   if (typeof url !== 'string' || !url.startsWith('file://')) return fail(`${tag} needs a mapping {url: file://PATH}`);
   const target = resolve(dirname(ctx.file), url.slice('file://'.length));
-  if (ctx.importStack.includes(target)) return fail(`import cycle: ${[...ctx.importStack, target].join(' -> ')}`);
+  if (ctx.importStack.includes(target)) return fail(`import cycle: ${[...ctx.importStack, target].map((f) => displayPath(f)).join(' -> ')}`);
   let text: string;
   try {
     text = readFileSync(target, 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return fail(`cannot read imported file "${url.slice('file://'.length)}" (${target}): ${reason}`);
+    return fail(`cannot read imported file "${url.slice('file://'.length)}" (${displayPath(target)}): ${reason}`);
   }
   if (tag === '!text_import') return { value: text, source: { value: { file: target, line: 1, col: 1 }, text: { line: 1, col: 1, indentCol: 1 } } };
   const imported = parseFile(text, target, ctx.importStack);

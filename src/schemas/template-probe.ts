@@ -36,7 +36,8 @@ export function probeTemplates(
           const where = origin.doc === undefined
             ? fallback
             : e.templateLine === undefined ? origin.doc.locate(path) : origin.doc.locateInText(path, e.templateLine, e.templateCol ?? 1);
-          out.push({ ...where, message: `${e.message} for node "${node.name}"`, path: formatPath(path) });
+          const hint = e.message === 'unknown variable "ip"' ? ' (ip exists only in health_check)' : '';
+          out.push({ ...where, message: `for node "${node.name}": ${e.message}${hint}`, path: formatPath(path) });
         }
       });
     }

@@ -12,6 +12,8 @@ import type { TemplateScope } from './template.js';
 
 export interface RenderRecorder {
   missing?: string;
+  /** the keys that did exist where the last segment of `missing` was looked up (for "did you mean"). */
+  siblings?: string[];
   thrown?: Error;
 }
 
@@ -21,7 +23,10 @@ export function trackMissing(env: nunjucks.Environment): void {
   const holder = env as unknown as { globals: Record<string, unknown> };
   holder.globals = new Proxy(holder.globals, {
     has(target, name) {
-      if (current !== undefined && typeof name === 'string' && !(name in current.scope)) current.recorder.missing = name;
+      if (current !== undefined && typeof name === 'string' && !(name in current.scope)) {
+        current.recorder.missing = name;
+        current.recorder.siblings = Object.keys(current.scope);
+      }
       return Reflect.has(target, name);
     },
   });
@@ -61,6 +66,7 @@ function watch(value: unknown, path: string, recorder: RenderRecorder): unknown 
       if (typeof prop !== 'string') return v;
       if (v === undefined && !(prop in target)) {
         recorder.missing = `${path}.${prop}`;
+        recorder.siblings = Object.keys(target);
         return undefined;
       }
       return Object.prototype.hasOwnProperty.call(target, prop) ? watch(v, `${path}.${prop}`, recorder) : v;

@@ -10,7 +10,7 @@
 import nunjucks from 'nunjucks';
 import { FatalError, TransientError } from '../reconcilers/errors.js';
 import type { InfraSpec, NodeSpec, Variables } from '../spec/types.js';
-import { didYouMean } from './did-you-mean.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import { trackMissing, withRecorder, type RenderRecorder } from './template-recorder.js';
 
 export interface TemplateScope {
@@ -179,7 +179,11 @@ function explain(e: unknown, recorder: RenderRecorder): Error {
   const inner = (m?.[3] ?? raw).trim();
   if (inner.startsWith('attempted to output null or undefined value')) {
     const name = recorder.missing;
-    return new TemplateError(name === undefined ? 'undefined value in template' : `unknown variable "${name}"`, where);
+    if (name === undefined) return new TemplateError('undefined value in template', where);
+    const dot = name.lastIndexOf('.');
+    const match = closest(name.slice(dot + 1), recorder.siblings ?? []);
+    const hint = match === undefined ? '' : ` (did you mean "${name.slice(0, dot + 1)}${match}"?)`;
+    return new TemplateError(`unknown variable "${name}"${hint}`, where);
   }
   return new TemplateError(`template error: ${inner}`, where);
 }

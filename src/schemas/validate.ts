@@ -60,6 +60,11 @@ function toDiagnostic(e: ErrorObject, root: unknown, doc: LoadedDocument, basePa
       const key = String(e.params.missingProperty);
       return { ...at(path), path: formatPath([...path, key]), message: custom === undefined ? `missing required key "${key}"` : fill(custom) };
     }
+    case 'enum': {
+      if (custom === undefined) return { ...at(path), message: defaultMessage(e) };
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      return { ...at(path), message: fill(custom) + (typeof e.data === 'string' ? didYouMean(e.data, allowed) : '') };
+    }
     default:
       return { ...at(path), message: fill(custom ?? defaultMessage(e)) };
   }
