@@ -19,7 +19,8 @@ describe('shell config manager against a real sshd', () => {
     const config = {
       type: 'shell' as const,
       files: [{ path: `${dir}/setup.sh`, content: 'echo "setup $1" >> "$(dirname "$0")/order"\n', mode: '0755' }],
-      scripts: [`${dir}/setup.sh one`, `echo "$REEF_NODE $REEF_INSTANCE" > ${dir}/who; echo second >> ${dir}/order; echo visible`],
+      script: `${dir}/setup.sh one`,
+      scripts: [`echo "$REEF_NODE $REEF_INSTANCE" > ${dir}/who; echo second >> ${dir}/order; echo visible`],
     };
     const { ctx, records } = recordingContext();
     const req = { target, config, variables: {}, instanceId: 'web-app-1', node: 'app' };

@@ -13,9 +13,9 @@ export type PuppetSoloConfig = {
   /** Occopus sections may carry one; unused. */
   endpoint?: string;
   /** inline manifest text (use !text_import for a file), {name, content}, or {url} fetched by the machine. */
-  manifests: PuppetManifest[];
+  manifests: PuppetManifest[] | string;
   /** Puppet Forge modules (`puppetlabs-apache`), installed on the machine when missing. */
-  modules?: string[];
+  modules?: string[] | string;
   /** facts for the manifests: `$facts['name']` (non-strings as JSON). */
   attributes?: Record<string, unknown>;
   /** where manifests are kept on the machine; default /var/lib/reef/puppet. */
@@ -38,14 +38,15 @@ export function planPuppetSolo(config: PuppetSoloConfig, instanceId: string, nod
   const manifests = `${dir}/manifests`;
   const files: UploadFile[] = [];
   const fetch: string[] = [];
-  config.manifests.forEach((m, i) => {
+  const list = <T>(v: T[] | T | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  list(config.manifests).forEach((m, i) => {
     const prefix = String(i + 1).padStart(2, '0');
     if (typeof m === 'string') return files.push({ path: `${manifests}/${prefix}-manifest.pp`, content: m });
     if ('content' in m) return files.push({ path: `${manifests}/${prefix}-${(m.name ?? 'manifest').replace(/\.pp$/, '').replace(/[^A-Za-z0-9._-]/g, '_')}.pp`, content: m.content });
     const file = shQuote(`${manifests}/${prefix}-fetched.pp`);
     fetch.push(`curl -fsSL ${shQuote(m.url)} -o ${file} || wget -qO ${file} ${shQuote(m.url)}`);
   });
-  for (const mod of config.modules ?? []) {
+  for (const mod of list(config.modules)) {
     fetch.push(`puppet module list 2>/dev/null | grep -q -- ${shQuote(` ${mod} `)} || puppet module install ${shQuote(mod)}`);
   }
   const facts = { ...config.attributes, reef_instance: instanceId, reef_node: node };

@@ -18,3 +18,12 @@ describe('config managers', () => {
     expect(parseMode(undefined)).toBeUndefined();
   });
 });
+
+describe('config section shorthands', () => {
+  it('accepts a single manifest and module string', async () => {
+    const { planPuppetSolo } = await import('./puppet-solo.js');
+    const plan = planPuppetSolo({ type: 'puppet_solo', manifests: "notice('x')", modules: 'puppetlabs-stdlib' }, 'i', 'n');
+    expect(plan.files).toHaveLength(1);
+    expect(plan.fetch).toHaveLength(1);
+  });
+});

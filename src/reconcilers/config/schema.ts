@@ -19,6 +19,7 @@ export const configSchemas = {
         },
       },
       scripts: { type: 'array', items: { type: 'string', minLength: 1 } },
+      script: { type: 'string', minLength: 1 },
     },
   },
   ansible: {
@@ -42,7 +43,7 @@ export const configSchemas = {
       type: { const: 'puppet_solo' },
       endpoint: { type: 'string' },
       manifests: {
-        type: 'array',
+        type: ['array', 'string'],
         minItems: 1,
         items: {
           oneOf: [
@@ -52,7 +53,7 @@ export const configSchemas = {
           ],
         },
       },
-      modules: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_]+[-/][A-Za-z0-9_]+$' } },
+      modules: { type: ['array', 'string'], items: { type: 'string', pattern: '^[A-Za-z0-9_]+[-/][A-Za-z0-9_]+$' } },
       attributes: { type: 'object' },
       workdir: { type: 'string', pattern: '^/' },
     },

@@ -11,6 +11,8 @@ export type ShellConfig = {
   files?: Array<{ path: string; content: string; mode?: number | string }>;
   /** run in order by the login shell; each must exit 0. Write them so that a re-run is harmless. */
   scripts?: string[];
+  /** one script: shorthand, runs before `scripts`. */
+  script?: string;
 };
 
 export function parseMode(mode: number | string | undefined): number | undefined {
@@ -29,7 +31,7 @@ async function configure(req: ConfigureRequest<ShellConfig>, ctx: CallContext): 
     await sshUpload(req.target, files.map((f) => ({ path: f.path, content: f.content, mode: parseMode(f.mode) })), ctx);
     ctx.log.info({ instance: req.instanceId, node: req.node, files: files.map((f) => f.path) }, 'shell: files uploaded');
   }
-  const scripts = req.config.scripts ?? [];
+  const scripts = [...(req.config.script ? [req.config.script] : []), ...(req.config.scripts ?? [])];
   for (const [i, script] of scripts.entries()) {
     const step = `script ${i + 1}/${scripts.length}`;
     const out = outputRecorder(ctx, { instance: req.instanceId, node: req.node, step });
