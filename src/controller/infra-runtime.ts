@@ -400,14 +400,14 @@ export class InfraRuntime {
     const ctx = snapshot.context;
     const from = t.rec.state;
     const now = this.deps.clock.now();
-    if (state !== from) {
-      t.rec.state = state;
-      this.onTransition(t, from, state, ctx.lastError?.message);
-    }
     t.rec.ref = ctx.ref ?? null;
     t.rec.addresses = ctx.addresses;
     t.rec.lastError = ctx.lastError ?? null;
     t.rec.readyAt = ctx.readyAt ?? null;
+    if (state !== from) {
+      t.rec.state = state;
+      this.onTransition(t, from, state, ctx.lastError?.message);
+    }
     if (state === 'gone') {
       this.tracked.delete(t.rec.id);
       this.recentlyGone.set(t.rec.id, now);
