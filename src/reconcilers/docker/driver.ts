@@ -122,7 +122,8 @@ export class DockerDriver implements Driver<DockerResource> {
     const { docker, key } = this.client(req.resource.endpoint);
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
     return watchEvents({
-      openEvents: (signal) => docker.getEvents({ filters: { type: ['container'], label: [label] }, abortSignal: signal }),
+      openEvents: (signal, since) =>
+        docker.getEvents({ since: since as unknown as number, filters: { type: ['container'], label: [label] }, abortSignal: signal }),
       observe: (id, signal) => this.inspect(docker, key, id, { ...ctx, signal }),
       resync: (signal) => this.list(req, { ...ctx, signal }),
       onChange: req.onChange,

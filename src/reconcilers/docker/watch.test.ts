@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../controller/clock.js';
 import type { Observation } from '../driver.js';
 import { silentLogger } from '../../util/log.js';
-import { backoffMs, watchEvents, type WatchDeps } from './watch.js';
+import { backoffMs, dockerTimestamp, watchEvents, type WatchDeps } from './watch.js';
 
 class ManualClock implements Clock {
   private t = 0;
@@ -38,6 +38,11 @@ function setup() {
   const stop = watchEvents(deps, { signal: outer.signal, clock, log: silentLogger() });
   return { streams, seen, deps, clock, stop, outer };
 }
+
+it('formats Docker timestamps with nine nanosecond digits', () => {
+  expect(dockerTimestamp(1_700_000_000_123)).toBe('1700000000.123000000');
+  expect(dockerTimestamp(1_700_000_000_004.7)).toBe('1700000000.004000000');
+});
 
 describe('watchEvents', () => {
   it('observes each relevant event in order, even when lines are split across chunks', async () => {

@@ -7,8 +7,11 @@ import type { CallContext, Observation } from '../driver.js';
 import { sleep } from '../../controller/clock.js';
 
 export interface WatchDeps {
-  /** opens the filtered events stream (docker.getEvents). */
-  openEvents(signal: AbortSignal): Promise<NodeJS.ReadableStream>;
+  /**
+   * opens the filtered events stream (docker.getEvents), replaying events since `since` (Docker's
+   * `seconds.nanoseconds`), so nothing that happens between watch() and the stream's connection is lost.
+   */
+  openEvents(signal: AbortSignal, since: string): Promise<NodeJS.ReadableStream>;
   /** a fresh observation of one container ({exists:false} when it is gone). */
   observe(id: string, signal: AbortSignal): Promise<Observation>;
   /** every container the watch covers, after a reconnect. */
@@ -23,6 +26,7 @@ interface DockerEvent {
   status?: string;
   id?: string;
   Actor?: { ID?: string };
+  timeNano?: number;
 }
 
 const BACKOFF_MIN_MS = 100;
@@ -31,6 +35,14 @@ const RELEVANT = new Set(['start', 'die', 'destroy', 'oom', 'pause', 'unpause'])
 
 export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Docker parses `since` as seconds '.' nanoseconds, the fraction as an integer count: it must have 9 digits. */
+export function dockerTimestamp(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  const seconds = Math.floor(whole / 1000);
+  const nanos = (whole - seconds * 1000) * 1_000_000;
+  return `${seconds}.${String(nanos).padStart(9, '0')}`;
 }
 
 export function isRelevant(event: DockerEvent): boolean {
@@ -55,7 +67,10 @@ export function watchEvents(deps: WatchDeps, ctx: CallContext): () => void {
       if (!controller.signal.aborted) ctx.log.warn({ err: e }, 'docker watch: could not observe after an event');
     });
   };
+  // the engine's wall clock, not reef's (possibly simulated) clock: `since` is compared with event times.
+  let sinceMs = Date.now();
   const onEvent = (event: DockerEvent) => {
+    if (typeof event.timeNano === 'number') sinceMs = Math.max(sinceMs, event.timeNano / 1e6);
     const id = event.Actor?.ID ?? event.id;
     if (!id || !isRelevant(event)) return;
     const action = event.Action ?? event.status;
@@ -66,7 +81,7 @@ export function watchEvents(deps: WatchDeps, ctx: CallContext): () => void {
     let attempt = 0;
     while (!controller.signal.aborted) {
       try {
-        const stream = await deps.openEvents(controller.signal);
+        const stream = await deps.openEvents(controller.signal, dockerTimestamp(sinceMs));
         if (attempt > 0) emit(() => deps.resync(controller.signal));
         attempt = 0;
         await consumeLines(stream, controller.signal, onEvent);
