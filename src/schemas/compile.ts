@@ -102,7 +102,7 @@ function buildSpec(
     ...(infra.user_id !== undefined && infra.user_id !== null ? { userId: String(infra.user_id) } : {}),
     variables: infraVariables,
     nodes: order.map((i) => specs[i]),
-    strategy: opts.strategy ?? 'serial',
+    strategy: opts.strategy ?? 'parallel',
     source: { infraFile: opts.infraFile, ...(opts.nodesFile !== undefined ? { nodesFile: opts.nodesFile } : {}) },
   };
   specs.forEach((node, i) => chooseImplementations(spec, node, i, cat, doc, at, out));
