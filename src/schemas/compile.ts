@@ -20,6 +20,7 @@ export interface CompileOptions {
   /** node definitions already imported (`reef import`); the nodes file's win on the same type. */
   nodeDefs?: Record<string, Implementation[]>;
   id?: string;
+  /** default 'parallel' (Occopus's default was serial). */
   strategy?: Strategy;
   resourceSchemas: Record<string, object>;
 }

@@ -13,7 +13,7 @@ describe('good descriptors', () => {
     expect(spec.id).toBe('docker-ping');
     expect(spec.name).toBe('docker-ping');
     expect(spec.userId).toBe('somebody@somewhere.com');
-    expect(spec.strategy).toBe('serial');
+    expect(spec.strategy).toBe('parallel'); // reef's default (Occopus's was serial)
     expect(spec.nodes.map((n) => [n.name, n.dependsOn, n.min, n.max])).toEqual([
       ['ping_receiver', [], 1, 1],
       ['ping_sender', ['ping_receiver'], 1, 1],
