@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallContext } from '../driver.js';
 import { FatalError } from '../errors.js';
-import { describeTarget, withSshSession } from '../ssh/connect.js';
+import { describeTarget, expandHome, withSshSession } from '../ssh/connect.js';
 import { configFailed, outputRecorder } from './output.js';
 import { runLocal } from './run-local.js';
 import type { ConfigManager, ConfigureRequest } from './types.js';
@@ -29,7 +29,7 @@ async function keyFileFor(req: ConfigureRequest<AnsibleConfig>, dir: string): Pr
     await writeFile(file, t.privateKey.endsWith('\n') ? t.privateKey : `${t.privateKey}\n`, { mode: 0o600 });
     return file;
   }
-  if (t.privateKeyPath) return t.privateKeyPath;
+  if (t.privateKeyPath) return expandHome(t.privateKeyPath);
   throw new FatalError('REEF_CONFIG_UNSUPPORTED', `ansible on ${describeTarget(t)}: needs a private key (password login would need sshpass)`);
 }
 

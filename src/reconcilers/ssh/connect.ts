@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { CallContext } from '../driver.js';
@@ -19,11 +20,16 @@ export function describeTarget(t: SshTarget): string {
   return `${t.user}@${t.host}:${t.port ?? 22}`;
 }
 
+/** "~/.ssh/id_ed25519" as a shell would read it: node's fs does not expand "~". */
+export function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+}
+
 async function authOptions(t: SshTarget): Promise<Pick<ConnectConfig, 'privateKey' | 'password'>> {
   let privateKey = t.privateKey;
   if (!privateKey && t.privateKeyPath) {
     try {
-      privateKey = await readFile(t.privateKeyPath, 'utf8');
+      privateKey = await readFile(expandHome(t.privateKeyPath), 'utf8');
     } catch (err) {
       throw new FatalError('REEF_SSH_KEY_UNREADABLE', `SSH to ${describeTarget(t)}: cannot read private key file ${t.privateKeyPath}`, {
         cause: err,
