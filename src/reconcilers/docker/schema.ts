@@ -36,7 +36,6 @@ export interface DockerResource extends ResourceSection {
 }
 
 export const resourceSchema = {
-  $id: 'reef:resource/docker',
   type: 'object',
   additionalProperties: false,
   required: ['type', 'image'],
@@ -44,7 +43,7 @@ export const resourceSchema = {
     type: { const: 'docker' },
     endpoint: { type: 'string', pattern: '^(unix://|tcp://|http://)' },
     image: { type: 'string', minLength: 1 },
-    tag: { type: ['string', 'number'], minLength: 1 },
+    tag: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] },
     origin: { type: 'string', minLength: 1 },
     name: { type: 'string' },
     network_mode: { type: 'string', minLength: 1 },
