@@ -4,3 +4,4 @@ export { ansibleConfigManager, createAnsibleConfigManager, type AnsibleConfig, t
 export { puppetSoloConfigManager, planPuppetSolo, type PuppetSoloConfig, type PuppetManifest, type PuppetPlan } from './puppet-solo.js';
 export { configManagerFor, noopConfigManager } from './registry.js';
 export { configSchemas } from './schema.js';
+export { connectionFor, type ConnectionInput } from './connection.js';

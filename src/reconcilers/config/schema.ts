@@ -1,6 +1,13 @@
 /** JSON Schemas (ajv) of the `config_management:` sections reef runs, by type. */
 const mode = { oneOf: [{ type: 'integer', minimum: 0, maximum: 0o7777 }, { type: 'string', pattern: '^0?[0-7]{3,4}$' }] };
 
+/** How to log in to instances that are not ssh-pool hosts (see connection.ts). */
+const connection = {
+  user: { type: 'string', minLength: 1 },
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+  private_key_path: { type: 'string', minLength: 1 },
+};
+
 export const configSchemas = {
   shell: {
     $id: 'reef:config/shell',
@@ -9,6 +16,7 @@ export const configSchemas = {
     additionalProperties: false,
     properties: {
       type: { const: 'shell' },
+      ...connection,
       files: {
         type: 'array',
         items: {
@@ -29,6 +37,7 @@ export const configSchemas = {
     additionalProperties: false,
     properties: {
       type: { const: 'ansible' },
+      ...connection,
       playbook: { type: 'string', minLength: 1 },
       extra_vars: { type: 'object' },
     },
@@ -41,6 +50,7 @@ export const configSchemas = {
     additionalProperties: false,
     properties: {
       type: { const: 'puppet_solo' },
+      ...connection,
       endpoint: { type: 'string' },
       manifests: {
         type: ['array', 'string'],
