@@ -4,7 +4,10 @@
  * sections are checked per `type`.
  */
 
+import { configSchemas } from '../reconcilers/config/schema.js';
+
 const strings = { type: 'array', items: { type: 'string' } } as const;
+const scalar = { type: ['string', 'number', 'boolean'] } as const;
 const positiveSeconds = { type: 'integer', exclusiveMinimum: 0 } as const;
 
 export const healthCheckSchema = {
@@ -53,13 +56,13 @@ export const contextualisationSchema = {
       additionalProperties: false,
       properties: { type: {}, context_template: { type: ['string', 'object'] }, attributes: { type: 'object' } },
     }),
+    // reef: env and command are optional (the image's defaults apply); env may also be a mapping.
     whenType('docker', {
-      required: ['command'],
       additionalProperties: false,
       properties: {
         type: {},
-        env: strings,
-        command: { type: ['string', 'array'], items: { type: 'string' } },
+        env: { type: ['array', 'object'], items: scalar, additionalProperties: { anyOf: [scalar, { type: 'null' }] } },
+        command: { type: ['string', 'array'], items: scalar },
         context_variables: { type: 'object' },
       },
     }),
@@ -67,28 +70,18 @@ export const contextualisationSchema = {
   ],
 } as const;
 
-/**
- * Config managers: the keys named here are required; managers may read further keys of their own (they are
- * allowed here and checked by the manager).
- */
+/** Config managers: each type's own schema (reconcilers/config), without its `$id` so it can be embedded. */
 export const configManagementSchema = {
   type: 'object',
   required: ['type'],
   properties: {
     type: { enum: CONFIG_TYPES, reefMessages: { enum: `config_management type \${value} is not supported: use shell, ansible or puppet_solo` } },
   },
-  allOf: [
-    whenType('shell', { required: ['script'], properties: { script: { type: 'string', minLength: 1 } } }),
-    whenType('ansible', {
-      required: ['playbook'],
-      properties: { playbook: { type: 'string', minLength: 1 }, extra_vars: { type: 'object' } },
-    }),
-    whenType('puppet_solo', {
-      required: ['manifests'],
-      properties: { manifests: { type: ['string', 'array'] }, modules: { type: ['string', 'array'] }, attributes: { type: 'object' } },
-    }),
-  ],
-} as const;
+  allOf: Object.entries(configSchemas).map(([type, schema]) => {
+    const { $id: _id, ...embedded } = schema;
+    return whenType(type, embedded);
+  }),
+};
 
 export const implementationSchema = {
   type: 'object',

@@ -23,7 +23,9 @@ const compiled = new WeakMap<object, ValidateFunction>();
 function compile(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
   if (fn === undefined) {
-    fn = ajv.compile(schema);
+    // A copy of a schema already compiled under the same $id (ajv refuses to add an id twice).
+    const id = (schema as { $id?: unknown }).$id;
+    fn = (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
     compiled.set(schema, fn);
   }
   return fn;
@@ -108,7 +110,8 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 function typeWords(types: string): string {
-  const words = types.split(',').map((t) => TYPE_WORDS[t] ?? t);
+  const list = types.split(',');
+  const words = list.map((t) => (t === 'boolean' && list.length > 1 ? 'a boolean' : (TYPE_WORDS[t] ?? t)));
   return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 

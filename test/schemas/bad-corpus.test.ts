@@ -58,7 +58,10 @@ const CORPUS: Array<[file: string, kind: Kind, want: string | string[]]> = [
   ['nodes-cloudinit-missing-template.yaml', 'nodes', '$BAD/nodes-cloudinit-missing-template.yaml:4:7: missing required key "context_template" (field ["node_def:web"][0].contextualisation.context_template)'],
   ['nodes-config-type-unknown.yaml', 'nodes', '$BAD/nodes-config-type-unknown.yaml:4:13: config_management type "ansibel" is not supported: use shell, ansible or puppet_solo (did you mean "ansible"?) (field ["node_def:web"][0].config_management.type)'],
   ['nodes-context-type-unknown.yaml', 'nodes', '$BAD/nodes-context-type-unknown.yaml:4:13: contextualisation type "clodinit" is not supported: use cloudinit, docker, none (did you mean "cloudinit"?) (field ["node_def:web"][0].contextualisation.type)'],
-  ['nodes-docker-env-not-strings.yaml', 'nodes', '$BAD/nodes-docker-env-not-strings.yaml:5:12: must be a list, got a mapping (field ["node_def:web"][0].contextualisation.env)'],
+  ['nodes-docker-env-string.yaml', 'nodes', [
+    '$BAD/nodes-docker-env-string.yaml:5:12: must be a list or a mapping, got "A=1" (field ["node_def:web"][0].contextualisation.env)',
+    '$BAD/nodes-docker-env-string.yaml:6:22: must be a string, a number or a boolean, got a mapping (field ["node_def:web"][0].contextualisation.command[1])',
+  ]],
   ['nodes-docker-unknown-key.yaml', 'nodes', '$BAD/nodes-docker-unknown-key.yaml:5:7: unknown key "evn" (did you mean "env"?) (field ["node_def:web"][0].contextualisation.evn)'],
   ['nodes-empty-list.yaml', 'nodes', '$BAD/nodes-empty-list.yaml:1:17: must not be empty (field ["node_def:web"])'],
   ['nodes-healthcheck-ports-string.yaml', 'nodes', '$BAD/nodes-healthcheck-ports-string.yaml:4:19: must be an integer, got "http" (field ["node_def:web"][0].health_check.ports[1])'],
