@@ -20,23 +20,31 @@ export interface ConvergeResult {
 }
 
 export async function converge(app: App, infraId: string, opts: ConvergeOptions): Promise<ConvergeResult> {
-  const controller = app.controller();
-  const result = await controller.run(infraId, { timeoutMs: opts.timeoutMs });
-  switch (result.kind) {
-    case 'converged':
-      return { exitCode: EXIT.ok, status: result.status, message: result.status.phase === 'destroyed' ? `${infraId}: destroyed` : `${infraId}: ready` };
-    case 'failed':
-      return {
-        exitCode: EXIT.notConverged,
-        status: result.status,
-        message: result.status.failedNodes.map((f) => `${infraId}: node ${f.node} failed: ${f.reason}`).join('\n'),
-      };
-    case 'timeout':
-      return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: did not converge within ${Math.round(opts.timeoutMs / 1000)} s${describeWaiting(result.status)}` };
-    case 'held':
-      if (!opts.wait) return { exitCode: EXIT.ok, message: `${infraId}: desired state stored; ${result.holder} is reconciling it` };
-      return watchStore(app, infraId, opts.timeoutMs, result.holder);
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()) });
+    switch (result.kind) {
+      case 'converged':
+        return { exitCode: EXIT.ok, status: result.status, message: result.status.phase === 'destroyed' ? `${infraId}: destroyed` : `${infraId}: ready` };
+      case 'failed':
+        return { exitCode: EXIT.notConverged, status: result.status, message: failedMessage(infraId, result.status) };
+      case 'timeout':
+        return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: did not converge within ${Math.round(opts.timeoutMs / 1000)} s${describeWaiting(result.status)}` };
+      case 'held': {
+        if (!opts.wait) return { exitCode: EXIT.ok, message: `${infraId}: desired state stored; ${result.holder} is reconciling it` };
+        // follow the other controller through the store; take over if its lease lapses
+        const seen = await fromStore(app, infraId);
+        if (seen) return seen;
+        if (Date.now() >= deadline) return { exitCode: EXIT.notConverged, message: `${infraId}: did not converge within ${Math.round(opts.timeoutMs / 1000)} s (reconciled by ${result.holder})` };
+        app.log.debug({ infra: infraId }, `${result.holder} is reconciling ${infraId}; waiting`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
+}
+
+function failedMessage(infraId: string, s: RuntimeStatus): string {
+  return s.failedNodes.map((f) => `${infraId}: node ${f.node} failed: ${f.reason}`).join('\n');
 }
 
 function describeWaiting(s: RuntimeStatus): string {
@@ -46,20 +54,13 @@ function describeWaiting(s: RuntimeStatus): string {
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
-/** Another controller reconciles: follow its progress through the store. */
-async function watchStore(app: App, infraId: string, timeoutMs: number, holder: string): Promise<ConvergeResult> {
+/** What the store says of an infra another controller reconciles: a final result, or undefined to keep waiting. */
+async function fromStore(app: App, infraId: string): Promise<ConvergeResult | undefined> {
   const store = app.store();
-  const deadline = Date.now() + timeoutMs;
-  app.log.info({ infra: infraId }, `${holder} is reconciling ${infraId}; waiting for it`);
-  while (Date.now() < deadline) {
-    const infra = await store.getInfra(infraId);
-    if (!infra) return { exitCode: EXIT.badInput, message: `${infraId}: no longer in the store` };
-    const status = summarise({ infra, nodes: await store.getNodes(infraId), instances: await store.listInstances(infraId), untracked: 0, actions: 0, errors: [] });
-    if (status.converged) return { exitCode: EXIT.ok, status, message: `${infraId}: ${status.phase === 'destroyed' ? 'destroyed' : 'ready'}` };
-    if (status.failedNodes.length && status.settled) {
-      return { exitCode: EXIT.notConverged, status, message: status.failedNodes.map((f) => `${infraId}: node ${f.node} failed: ${f.reason}`).join('\n') };
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return { exitCode: EXIT.notConverged, message: `${infraId}: did not converge within ${Math.round(timeoutMs / 1000)} s` };
+  const infra = await store.getInfra(infraId);
+  if (!infra) return { exitCode: EXIT.badInput, message: `${infraId}: no longer in the store` };
+  const status = summarise({ infra, nodes: await store.getNodes(infraId), instances: await store.listInstances(infraId), untracked: 0, actions: 0, errors: [] });
+  if (status.converged) return { exitCode: EXIT.ok, status, message: `${infraId}: ${status.phase === 'destroyed' ? 'destroyed' : 'ready'}` };
+  if (status.failedNodes.length && status.settled) return { exitCode: EXIT.notConverged, status, message: failedMessage(infraId, status) };
+  return undefined;
 }

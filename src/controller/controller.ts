@@ -120,7 +120,7 @@ export class Controller {
     if (existing) return existing.runtime;
     const infra = await this.deps.store.getInfra(infraId);
     if (!infra) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${infraId}" in the store`);
-    if (!(await this.deps.store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now()))) return undefined;
+    if (!(await this.acquire(infraId))) return undefined;
     const auth = infra.authPath && this.deps.loadAuth ? this.deps.loadAuth(infra.authPath) : undefined;
     const runtime = new InfraRuntime(
       {
@@ -155,6 +155,17 @@ export class Controller {
     return runtime;
   }
 
+  /** Takes the lease; a lease whose holder is a dead process on this host is taken over at once, not after its TTL. */
+  private async acquire(infraId: string): Promise<boolean> {
+    const store = this.deps.store;
+    if (await store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now())) return true;
+    const lease = await store.getLease(infraId);
+    if (!lease || !isDeadLocalHolder(lease.holder)) return false;
+    this.deps.log.info({ infra: infraId }, `taking over the lease of ${lease.holder}, which is no longer running`);
+    await store.releaseLease(infraId, lease.holder);
+    return store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now());
+  }
+
   private async detach(infraId: string): Promise<void> {
     const entry = this.runtimes.get(infraId);
     if (!entry) return;
@@ -167,4 +178,16 @@ export class Controller {
 
 export function createController(deps: ControllerDeps): Controller {
   return new Controller(deps);
+}
+
+/** Holders are `host:pid:nonce`; on this host a missing pid means the holder was killed. */
+function isDeadLocalHolder(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
