@@ -67,7 +67,7 @@ export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): 
     async create(req, ctx): Promise<CreateResult> {
       const key = poolKey(req.resource);
       const claim = pool().claim(key, poolHosts(req.resource).map((h) => h.id), req.labels, ctx.clock.now());
-      ctx.log.info({ instance: req.instanceId, endpoint: claim.host }, 'ssh host claimed');
+      ctx.log.info({ endpoint: claim.host }, 'ssh host claimed');
       try {
         // Log in once now: bad credentials fail the instance at once, and the host key gets recorded.
         await withSshSession(targetFor(req.resource, claim.host, req.credentials, ctx), ctx, async () => undefined);
@@ -102,18 +102,18 @@ export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): 
         try {
           const res = await sshExec(target, command, ctx, { timeoutMs: opts.cleanupTimeoutMs ?? 300_000 });
           if (res.code !== 0) {
-            ctx.log.warn({ instance: instanceId, endpoint: hostId, exitCode: res.code, stderr: res.stderr.slice(-2000) }, 'ssh cleanup_command failed; freeing the host anyway');
+            ctx.log.warn({ endpoint: hostId, exitCode: res.code, stderr: res.stderr.slice(-2000) }, 'ssh cleanup_command failed; freeing the host anyway');
           }
         } catch (err) {
           // Unreachable now: retry the destroy later. Anything fatal (auth, changed host key) will not heal by
           // retrying, and holding the host forever helps no one: free it and say so.
           if (!isReefError(err) || err.transient) throw err;
-          ctx.log.warn({ instance: instanceId, endpoint: hostId, err: err.toJSON() }, 'ssh cleanup_command could not run; freeing the host anyway');
+          ctx.log.warn({ endpoint: hostId, err: err.toJSON() }, 'ssh cleanup_command could not run; freeing the host anyway');
         }
       }
       pool().release(req.ref.endpoint, hostId, instanceId);
       probes.forget(hostId);
-      ctx.log.info({ instance: instanceId, endpoint: hostId }, 'ssh host freed');
+      ctx.log.info({ endpoint: hostId }, 'ssh host freed');
     },
 
     connectionFor(ref, resource, credentials) {
