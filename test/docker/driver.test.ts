@@ -45,6 +45,7 @@ describe('docker driver, real engine', () => {
     const listed = await driver.list({ resource, infraId: INFRA }, ctx);
     expect(listed.map((o) => o.ref.id)).toEqual([created.ref.id]);
     expect(listed[0]).toMatchObject({ phase: 'running', addresses: created.addresses, labels: { instance: 'i1' } });
+    expect((await driver.list({ resource }, ctx)).map((o) => o.ref.id)).toContain(created.ref.id); // every reef container
 
     const again = await driver.create(request('i1'), ctx);
     expect(again.ref.id).toBe(created.ref.id);
