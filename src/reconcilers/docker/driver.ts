@@ -12,7 +12,7 @@ import { FatalError } from '../errors.js';
 import { dockerCall, rawStatus } from './call.js';
 import { buildContainerSpec } from './container-spec.js';
 import { parseEndpoint } from './endpoint.js';
-import { ensureImage } from './image.js';
+import { ensureImage, type ImageLoads } from './image.js';
 import { containerName } from './names.js';
 import { factsFromInspect, factsFromSummary, toObservation } from './observation.js';
 import { DEFAULT_STOP_TIMEOUT_S, resourceSchema, type DockerResource } from './schema.js';
@@ -22,6 +22,7 @@ export class DockerDriver implements Driver<DockerResource> {
   readonly type = 'docker';
   readonly resourceSchema = resourceSchema;
   private readonly clients = new Map<string, Docker>();
+  private readonly imageLoads: ImageLoads = new Map();
 
   constructor(private readonly deps: Pick<DriverDeps, 'log'>) {}
 
@@ -43,7 +44,7 @@ export class DockerDriver implements Driver<DockerResource> {
     const { docker, key } = this.client(req.resource.endpoint);
     const name = containerName(req.labels, req.instanceId);
     const spec = buildContainerSpec({ name, labels: req.labels, resource: req.resource, context: req.context });
-    await ensureImage(docker, key, req.resource, ctx);
+    await ensureImage(docker, key, req.resource, ctx, this.imageLoads);
     const what = `create container ${name} (${spec.Image}) on ${key}`;
     try {
       await dockerCall(ctx, what, (signal) => docker.createContainer({ ...spec, abortSignal: signal }));

@@ -14,9 +14,12 @@ import { IMAGE_CALL_TIMEOUT_MS, dockerCall, rawStatus } from './call.js';
 import { imageRef } from './container-spec.js';
 import type { DockerResource } from './schema.js';
 
-const inFlight = new Map<string, Promise<void>>();
+/** Loads in progress, by `endpoint image:tag`; one map per driver instance. */
+export type ImageLoads = Map<string, Promise<void>>;
 
-export async function ensureImage(docker: Docker, endpointKey: string, resource: DockerResource, ctx: CallContext): Promise<void> {
+export async function ensureImage(
+  docker: Docker, endpointKey: string, resource: DockerResource, ctx: CallContext, inFlight: ImageLoads,
+): Promise<void> {
   const origin = resource.origin?.trim();
   if (!origin || origin === 'local') return;
   const ref = imageRef(resource);
