@@ -26,7 +26,6 @@ export interface ControllerDeps {
   holder?: string;
   /** reads an infra's auth file (given at apply time); secrets stay in memory only */
   loadAuth?: (path: string) => AuthFile;
-  configure?: RuntimeDeps['configure'];
 }
 
 export interface RunOptions {
@@ -131,7 +130,6 @@ export class Controller {
         options: this.options,
         limiters: this.limiters,
         auth,
-        configure: this.deps.configure,
       },
       infra,
     );

@@ -33,7 +33,6 @@ export interface RuntimeDeps {
   options: ControllerOptions;
   limiters: Map<string, EndpointLimiter>;
   auth?: AuthFile;
-  configure?: EffectsDeps['configure'];
 }
 
 interface Tracked {
@@ -56,6 +55,7 @@ export class InfraRuntime {
   private readonly recentlyGone = new Map<string, number>();
   private readonly failures = new Map<string, { count: number; lastError?: string }>();
   private readonly collecting = new Set<string>();
+  private readonly hostKeys = new Map<string, string>();
   private readonly watches: Array<() => void> = [];
   private readonly watched = new Set<string>();
   private readonly writer: WriteBehind;
@@ -503,7 +503,7 @@ export class InfraRuntime {
       driver: (type) => this.driver(type),
       limiter: (type, resource, driver) => this.limiterByKey(`${type}|${driver.endpointKey(resource)}`),
       credentials: (kind, section) => this.credentials(kind, section),
-      configure: this.deps.configure,
+      hostKeys: this.hostKeys,
       clock: this.deps.clock,
       log: this.log,
     };

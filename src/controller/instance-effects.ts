@@ -5,23 +5,17 @@
  */
 import type { Addresses, CallContext, Driver, Observation, Probe } from '../reconcilers/driver.js';
 import type { Implementation, InfraSpec, NodeSpec, ResourceSection } from '../spec/types.js';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError, TransientError } from '../reconcilers/errors.js';
 import { runHealthChecks } from '../reconcilers/health/index.js';
 import { renderContextPayload } from '../reconcilers/context/index.js';
+import { configManagerFor, connectionFor } from '../reconcilers/config/index.js';
+import type { SshTarget } from '../reconcilers/ssh/types.js';
 import { makeTemplateScope, renderDeep } from '../schemas/template.js';
 import type { Clock } from './clock.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { InstanceContext, InstanceEffects } from './instance/types.js';
 import type { Logger } from '../util/log.js';
 
-
-export interface ConfigureRequest {
-  infra: InfraSpec;
-  node: NodeSpec;
-  implementation: Implementation;
-  instanceId: string;
-  addresses: Addresses;
-}
 
 export interface EffectsDeps {
   infraId: string;
@@ -33,7 +27,8 @@ export interface EffectsDeps {
   driver(type: string): Promise<Driver>;
   limiter(driverType: string, resource: ResourceSection, driver: Driver): EndpointLimiter;
   credentials(kind: 'resource' | 'config_management', section: Record<string, unknown>): Record<string, unknown> | undefined;
-  configure?(req: ConfigureRequest, ctx: CallContext): Promise<void>;
+  /** SSH host-key fingerprints seen per instance (trust on first use; a changed key is refused) */
+  hostKeys: Map<string, string>;
   clock: Clock;
   log: Logger;
 }
@@ -52,6 +47,20 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
   const scopeFor = (c: InstanceContext, node: NodeSpec, ip?: string) =>
     makeTemplateScope({ spec: deps.spec(), node, instanceId: c.instanceId, ip, addressesOf: deps.addressesOf });
   const resourceOf = (c: InstanceContext, impl: Implementation): ResourceSection => c.rendered?.resource ?? impl.resource;
+  const sshTargetFor = async (c: InstanceContext, impl: Implementation, config: Implementation['config_management']): Promise<SshTarget | undefined> => {
+    const resource = resourceOf(c, impl);
+    const known = deps.hostKeys.get(c.instanceId);
+    return connectionFor({
+      driver: await deps.driver(resource.type),
+      ref: c.ref ?? undefined,
+      resource,
+      addresses: c.addresses,
+      resourceCredentials: deps.credentials('resource', resource),
+      configCredentials: config ? deps.credentials('config_management', config) : undefined,
+      config,
+      hostKey: known ? { expected: known } : { onFirstSeen: (fp) => deps.hostKeys.set(c.instanceId, fp) },
+    });
+  };
 
   return {
     async renderContext(c) {
@@ -86,14 +95,13 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
 
     async configure(c, signal) {
       const { node, implementation } = place(c);
-      if (!implementation.config_management) return;
-      if (!deps.configure) {
-        throw new FatalError('REEF_CONFIG_UNSUPPORTED', `config_management type "${implementation.config_management.type}" is not available`);
-      }
-      await deps.configure(
-        { infra: deps.spec(), node, implementation, instanceId: c.instanceId, addresses: c.addresses },
-        ctxFor(c, node.name, signal),
-      );
+      const section = implementation.config_management;
+      if (!section) return;
+      const manager = configManagerFor(section.type);
+      const config = renderDeep(section, scopeFor(c, node, c.addresses.ip));
+      const target = await sshTargetFor(c, implementation, config);
+      if (!target) throw new TransientError('REEF_CONFIG_NO_ADDRESS', `${c.instanceId} has no address to configure yet`);
+      await manager.configure({ target, config, variables: node.variables, instanceId: c.instanceId, node: node.name }, ctxFor(c, node.name, signal));
     },
 
     async checkHealth(c, signal) {
@@ -113,7 +121,8 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       }
       const section = implementation.health_check ?? {};
       const rendered = renderDeep(section, scopeFor(c, node, c.addresses.ip)) as typeof section;
-      probes.push(...(await runHealthChecks(rendered, c.addresses, ctx)));
+      const ssh = rendered.ssh ? await sshTargetFor(c, implementation, implementation.config_management) : undefined;
+      probes.push(...(await runHealthChecks(rendered, c.addresses, ctx, { ssh })));
       return probes;
     },
 
