@@ -23,6 +23,7 @@ export class DockerDriver implements Driver<DockerResource> {
   readonly resourceSchema = resourceSchema;
   private readonly clients = new Map<string, Docker>();
   private readonly imageLoads: ImageLoads = new Map();
+  private readonly watches = new Set<() => void>();
 
   constructor(private readonly deps: Pick<DriverDeps, 'log'>) {}
 
@@ -122,7 +123,7 @@ export class DockerDriver implements Driver<DockerResource> {
   watch(req: WatchRequest<DockerResource>, ctx: CallContext): () => void {
     const { docker, key } = this.client(req.resource.endpoint);
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
-    return watchEvents({
+    const stop = watchEvents({
       openEvents: (signal, since) =>
         docker.getEvents({ since: since as unknown as number, filters: { type: ['container'], label: [label] }, abortSignal: signal }),
       observe: (id, signal) => this.inspect(docker, key, id, { ...ctx, signal }),
@@ -130,9 +131,17 @@ export class DockerDriver implements Driver<DockerResource> {
       onChange: req.onChange,
       absent: (id) => ({ exists: false, ref: { driver: this.type, endpoint: key, id } }),
     }, ctx);
+    const unwatch = () => {
+      this.watches.delete(unwatch);
+      stop();
+    };
+    this.watches.add(unwatch);
+    return unwatch;
   }
 
+  /** Ends every open events stream; clients hold no other resources. */
   async close(): Promise<void> {
+    for (const unwatch of [...this.watches]) unwatch();
     this.clients.clear();
   }
 }
