@@ -3,6 +3,7 @@ import type { ResourceRef, ReefLabels } from '../reconcilers/driver.js';
 export type DestroyReason =
   | 'scale-down' // more instances than the node's target
   | 'replace' // the instance failed; a new one takes its place
+  | 'outdated' // the node's definition or variables changed; rolled one batch at a time
   | 'failed' // the instance failed and is not replaced (node over target or given up)
   | 'node-removed' // the node is no longer in the spec
   | 'destroy'; // the whole infra is being destroyed

@@ -3,7 +3,7 @@
  * endpoint), feeds machines what changed, runs plan() and carries out its actions. Ticks come from machine
  * transitions that matter to plan (ready, failed, gone), cloud events (watch), and a resync timer.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createActor, type Actor } from 'xstate';
 import type { Addresses, Driver, Observation } from '../reconcilers/driver.js';
 import type { AuthFile, InfraSpec, NodeSpec } from '../spec/types.js';
@@ -191,8 +191,11 @@ export class InfraRuntime {
     this.nodes = await this.deps.store.getNodes(infra.id);
   }
 
+  private nodeHash = new Map<string, string>();
   private indexSpec(): void {
     this.nodeByName = new Map(this.spec.nodes.map((n) => [n.name, n]));
+    // what an instance is built from; scaling limits and dependencies are not part of it
+    this.nodeHash = new Map(this.spec.nodes.map((n) => [n.name, fingerprint({ type: n.type, variables: n.variables, implementations: n.implementations })]));
   }
 
   private endpointTargets(): EndpointTarget[] {
@@ -308,9 +311,14 @@ export class InfraRuntime {
           const f = this.failures.get(n.name);
           return { name: n.name, target: rec.target, dependsOn: n.dependsOn, failures: f?.count ?? 0, failedReason: rec.failedReason, lastError: f?.lastError };
         }),
-      instances: [...this.tracked.values()].map((t) => ({
-        id: t.rec.id, node: t.rec.node, state: t.rec.state, createdAt: t.rec.createdAt, destroyReason: t.rec.destroyReason,
-      })),
+      instances: [...this.tracked.values()].map((t) => {
+        const built = t.actor.getSnapshot().context.specHash;
+        const current = this.nodeHash.get(t.rec.node);
+        return {
+          id: t.rec.id, node: t.rec.node, state: t.rec.state, createdAt: t.rec.createdAt, destroyReason: t.rec.destroyReason,
+          outdated: Boolean(built && current && built !== current),
+        };
+      }),
       untracked,
       strategy: this.spec.strategy,
       limits: this.deps.options.limits,
@@ -383,6 +391,7 @@ export class InfraRuntime {
         healthIntervalMs: (impl?.health_check?.interval ?? this.deps.options.healthIntervalS) * 1000,
         hasConfig: Boolean(impl?.config_management),
         ref: rec.ref ?? null,
+        specHash: this.nodeHash.get(rec.node) ?? null,
       },
       ...(snapshot ? { snapshot: snapshot as never } : {}),
     });
@@ -513,6 +522,10 @@ export class InfraRuntime {
     const ready = [...this.tracked.values()].filter((t) => t.rec.node === node && t.rec.state === 'ready' && !t.rec.destroyReason);
     return ready.sort((a, b) => a.rec.createdAt - b.rec.createdAt).map((t) => t.rec.addresses);
   }
+}
+
+function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 function hashIndex(id: string, n: number): number {

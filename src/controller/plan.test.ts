@@ -253,3 +253,34 @@ describe('plan', () => {
   }
 
 });
+
+describe('plan: rolling update of outdated instances', () => {
+  it('replaces outdated instances within the replacement budget once the node is whole and ready', () => {
+    const got = plan(input({
+      nodes: [node('w', 4)],
+      instances: [
+        inst('w1', 'w', 'ready', { createdAt: 1, outdated: true }),
+        inst('w2', 'w', 'ready', { createdAt: 2, outdated: true }),
+        inst('w3', 'w', 'ready', { createdAt: 3, outdated: true }),
+        inst('w4', 'w', 'ready', { createdAt: 4 }),
+      ],
+    }));
+    expect(got).toEqual([
+      { kind: 'destroy', instanceId: 'w1', node: 'w', reason: 'outdated' },
+      { kind: 'destroy', instanceId: 'w2', node: 'w', reason: 'outdated' },
+      { kind: 'create', node: 'w', count: 2 },
+    ]);
+  });
+
+  it('waits while a batch is still coming up', () => {
+    const got = plan(input({
+      nodes: [node('w', 2)],
+      instances: [
+        inst('w1', 'w', 'destroying', { destroyReason: 'outdated' }),
+        inst('w2', 'w', 'ready', { outdated: true }),
+        inst('w3', 'w', 'checking'),
+      ],
+    }));
+    expect(got).toEqual([]);
+  });
+});

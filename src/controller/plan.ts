@@ -25,6 +25,8 @@ export interface PlanInstance {
   state: InstanceState;
   createdAt: number;
   destroyReason?: string | null;
+  /** created from an older definition of its node (variables, implementations): replaced, a batch at a time */
+  outdated?: boolean;
 }
 
 export interface UntrackedResource {
@@ -97,7 +99,7 @@ export function plan(input: PlanInput): Action[] {
     }
 
     // Storm guard: failed instances hold their slot until their turn to be replaced comes.
-    const inReplacement = (byNode.get(node.name) ?? []).filter((i) => i.destroyReason === 'replace' && i.state !== 'gone').length;
+    const inReplacement = (byNode.get(node.name) ?? []).filter((i) => (i.destroyReason === 'replace' || i.destroyReason === 'outdated') && i.state !== 'gone').length;
     const replaceBudget = stopped ? 0 : Math.max(1, Math.floor(input.limits.maxReplaceShare * node.target)) - inReplacement;
     const replacing = oldestFirst(failed).slice(0, Math.max(0, replaceBudget));
     for (const f of replacing) actions.push({ kind: 'destroy', instanceId: f.id, node: node.name, reason: 'replace' });
@@ -107,7 +109,14 @@ export function plan(input: PlanInput): Action[] {
       continue;
     }
 
-    const occupied = size + failed.length - replacing.length;
+    // Rolling update: only a node that is whole and ready rolls, within the same replacement budget.
+    let rolling: PlanInstance[] = [];
+    if (failed.length === 0 && healthy.length === node.target && healthy.every((i) => i.state === 'ready')) {
+      rolling = oldestFirst(healthy.filter((i) => i.outdated)).slice(0, Math.max(0, replaceBudget));
+      for (const o of rolling) actions.push({ kind: 'destroy', instanceId: o.id, node: node.name, reason: 'outdated' });
+    }
+
+    const occupied = size + failed.length - replacing.length - rolling.length;
     let missing = node.target - occupied;
     if (missing <= 0) continue;
     const depsReady = node.dependsOn.every((dep) => {

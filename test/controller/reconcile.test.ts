@@ -115,3 +115,23 @@ describe('reconcile on the dummy cloud', () => {
     expect((await running).kind).toBe('converged');
   });
 });
+
+describe('declarative updates', () => {
+  it('a changed node definition rolls the node to new instances; other nodes are untouched', async () => {
+    await h.store.putInfra(infraSpec('u1', [node('db'), node('web', { min: 4, variables: { v: 1 } })]));
+    expect((await h.controller().run('u1', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const before = await h.store.listInstances('u1');
+    await h.store.putInfra(infraSpec('u1', [node('db'), node('web', { min: 4, variables: { v: 2 } })]));
+    expect((await h.controller().run('u1', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    // a converged run may end between batches: keep reconciling until nothing outdated is left
+    for (let i = 0; i < 5; i++) await h.controller().run('u1', { timeoutMs: TIMEOUT });
+    const after = await h.store.listInstances('u1');
+    const dbBefore = before.filter((i) => i.node === 'db').map((i) => i.id);
+    expect(after.filter((i) => i.node === 'db').map((i) => i.id)).toEqual(dbBefore);
+    const webBefore = new Set(before.filter((i) => i.node === 'web').map((i) => i.id));
+    const webAfter = after.filter((i) => i.node === 'web');
+    expect(webAfter).toHaveLength(4);
+    expect(webAfter.some((i) => webBefore.has(i.id))).toBe(false);
+    expect(h.cloud.count('u1')).toBe(5);
+  });
+});

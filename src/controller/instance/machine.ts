@@ -104,6 +104,7 @@ export const instanceMachine = setup({
     unhealthySince: null,
     lastProbes: null,
     readyAt: null,
+    specHash: input.specHash ?? null,
   }),
   initial: 'pending',
   on: {

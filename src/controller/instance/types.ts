@@ -20,6 +20,8 @@ export interface InstanceContext {
   unhealthySince?: number | null;
   lastProbes?: Probe[] | null;
   readyAt?: number | null;
+  /** fingerprint of the node definition the instance was created from (absent in snapshots of older reefs) */
+  specHash?: string | null;
 }
 
 export interface RenderedInstance {
@@ -35,6 +37,7 @@ export interface InstanceInput {
   hasConfig: boolean;
   /** set when an existing cloud resource is adopted: the machine starts at booting */
   ref?: ResourceRef | null;
+  specHash?: string | null;
 }
 
 export type InstanceEvent =
