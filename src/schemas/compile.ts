@@ -8,15 +8,20 @@ import { didYouMean } from './did-you-mean.js';
 import { formatPath, throwIfAny, type Diagnostic } from './diagnostics.js';
 import { INFRA_NAME_PATTERN, NAME_RULE, infraSchema } from './infra.schema.js';
 import { resolveEdges, topoOrder, type GraphNode } from './infra-graph.js';
-import { loadYamlFile, type LoadedDocument } from './load.js';
+import { loadYamlFile, loadYamlText, type LoadedDocument } from './load.js';
 import { checkNodeDefs, isRecord, type CheckedNodeDefs, type ImplementationOrigin } from './node-defs.js';
 import { NODE_DEF_PREFIX } from './nodedef.schema.js';
 import { probeTemplates } from './template-probe.js';
 import { validateAt } from './validate.js';
 
 export interface CompileOptions {
+  /** the description's file; with `infraText`, only its name in diagnostics (e.g. `<request body>`). */
   infraFile: string;
+  /** the description as text (a REST body) instead of reading infraFile. */
+  infraText?: string;
   nodesFile?: string;
+  /** node definitions as text (a REST body); `nodesFile` names them in diagnostics (default `<request body: nodes>`). */
+  nodesText?: string;
   /** node definitions already imported (`reef import`); the nodes file's win on the same type. */
   nodeDefs?: Record<string, Implementation[]>;
   id?: string;
@@ -30,9 +35,12 @@ export function compileInfra(opts: CompileOptions): InfraSpec {
   if (opts.id !== undefined && !new RegExp(INFRA_NAME_PATTERN).test(opts.id)) {
     diagnostics.push({ file: '<command line>', line: 0, col: 0, message: `invalid --id ${JSON.stringify(opts.id)}: ${NAME_RULE}`, path: '' });
   }
-  const fromFile = opts.nodesFile === undefined ? undefined : checkNodeDefs(loadYamlFile(opts.nodesFile), opts.resourceSchemas);
+  const nodesDoc = opts.nodesText !== undefined
+    ? loadYamlText(opts.nodesText, opts.nodesFile ?? '<request body: nodes>')
+    : opts.nodesFile === undefined ? undefined : loadYamlFile(opts.nodesFile);
+  const fromFile = nodesDoc === undefined ? undefined : checkNodeDefs(nodesDoc, opts.resourceSchemas);
   if (fromFile !== undefined) diagnostics.push(...fromFile.diagnostics);
-  const doc = loadYamlFile(opts.infraFile);
+  const doc = opts.infraText !== undefined ? loadYamlText(opts.infraText, opts.infraFile) : loadYamlFile(opts.infraFile);
   diagnostics.push(...doc.diagnostics);
   if (doc.diagnostics.length > 0) throwIfAny(diagnostics);
   diagnostics.push(...validateAt(infraSchema, doc.value, doc));
