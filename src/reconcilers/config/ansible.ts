@@ -61,6 +61,9 @@ export function createAnsibleConfigManager(opts: AnsibleOptions = {}): ConfigMan
           ANSIBLE_NOCOLOR: '1',
           ANSIBLE_RETRY_FILES_ENABLED: 'False',
           ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
+          // ansible's default ControlPersist=60s leaves an ssh master (and a server session) running after the
+          // playbook; reef configures once per instance, so it opens plain connections and leaves nothing behind.
+          ANSIBLE_SSH_ARGS: '-o ControlMaster=no',
         };
         const out = outputRecorder(ctx, { instance: req.instanceId, node: req.node, step: 'ansible-playbook' });
         const run = await runLocal(command, args, { env }, ctx, out.line);

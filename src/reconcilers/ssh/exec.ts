@@ -38,15 +38,21 @@ function runOnSession(session: SshSession, command: string, where: string, ctx: 
         clearTimeout(timer);
         ctx.signal.removeEventListener('abort', onAbort);
       };
+      // Without a pty the remote command outlives a closed channel. Ask sshd to kill it first: OpenSSH >= 7.9 does
+      // for ordinary users, but refuses for root logins ("session signalling requires privilege separation").
+      const stop = () => {
+        channel.signal('KILL');
+        channel.destroy();
+      };
       const onAbort = () => {
         cleanup();
-        channel.destroy();
+        stop();
         reject(ctx.signal.reason);
       };
       const timer = opts.timeoutMs
         ? setTimeout(() => {
             cleanup();
-            channel.destroy();
+            stop();
             reject(new TransientError('REEF_SSH_TIMEOUT', `SSH to ${where}: command did not finish within ${opts.timeoutMs} ms`));
           }, opts.timeoutMs)
         : undefined;
