@@ -40,6 +40,7 @@ interface Tracked {
   actor: Actor<InstanceMachine>;
   obsKey?: string;
   obs?: Observation;
+  confirming?: boolean;
 }
 
 const TICK_ON: ReadonlySet<InstanceState> = new Set(['booting', 'ready', 'failed', 'gone']);
@@ -417,6 +418,10 @@ export class InfraRuntime {
       t.rec.state = state;
       this.onTransition(t, from, state, ctx.lastError?.message);
     }
+    // a destroy call returned: look at the cloud now rather than at the next resync
+    const confirming = snapshot.matches({ destroying: 'confirming' });
+    if (confirming && !t.confirming) this.requestTick();
+    t.confirming = confirming;
     if (state === 'gone') {
       this.tracked.delete(t.rec.id);
       this.recentlyGone.set(t.rec.id, now);

@@ -49,7 +49,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
   const resourceOf = (c: InstanceContext, impl: Implementation): ResourceSection => c.rendered?.resource ?? impl.resource;
   const sshTargetFor = async (c: InstanceContext, impl: Implementation, config: Implementation['config_management']): Promise<SshTarget | undefined> => {
     const resource = resourceOf(c, impl);
-    const known = deps.hostKeys.get(c.instanceId);
+    const known = c.hostKey ?? deps.hostKeys.get(c.instanceId);
     return connectionFor({
       driver: await deps.driver(resource.type),
       ref: c.ref ?? undefined,
@@ -96,12 +96,13 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
     async configure(c, signal) {
       const { node, implementation } = place(c);
       const section = implementation.config_management;
-      if (!section) return;
+      if (!section) return {};
       const manager = configManagerFor(section.type);
       const config = renderDeep(section, scopeFor(c, node, c.addresses.ip));
       const target = await sshTargetFor(c, implementation, config);
       if (!target) throw new TransientError('REEF_CONFIG_NO_ADDRESS', `${c.instanceId} has no address to configure yet`);
       await manager.configure({ target, config, variables: node.variables, instanceId: c.instanceId, node: node.name }, ctxFor(c, node.name, signal));
+      return { hostKey: c.hostKey ?? deps.hostKeys.get(c.instanceId) };
     },
 
     async checkHealth(c, signal) {

@@ -127,10 +127,22 @@ const cases: Case[] = [
       nodes: [node('worker', 2)],
       instances: [inst('w1', 'worker', 'ready'), inst('w2', 'worker', 'failed')],
     }),
-    want: [
-      { kind: 'destroy', instanceId: 'w2', node: 'worker', reason: 'replace' },
-      { kind: 'create', node: 'worker', count: 1 },
-    ],
+    want: [{ kind: 'destroy', instanceId: 'w2', node: 'worker', reason: 'replace' }],
+  },
+  {
+    name: 'ReplacementCreatedOnceTheOldOneIsGone',
+    reason: 'the failed instance is still being destroyed: its slot stays taken',
+    input: input({
+      nodes: [node('worker', 2)],
+      instances: [inst('w1', 'worker', 'ready'), inst('w2', 'worker', 'destroying', { destroyReason: 'replace' })],
+    }),
+    want: [],
+  },
+  {
+    name: 'ReplacementCreatedAfterDestroy',
+    reason: 'the replaced instance is gone (no longer listed): a new one is created',
+    input: input({ nodes: [node('worker', 2)], instances: [inst('w1', 'worker', 'ready')] }),
+    want: [{ kind: 'create', node: 'worker', count: 1 }],
   },
   {
     name: 'StormGuardLimitsReplacements',
@@ -147,7 +159,6 @@ const cases: Case[] = [
     want: [
       { kind: 'destroy', instanceId: 'w1', node: 'worker', reason: 'replace' },
       { kind: 'destroy', instanceId: 'w2', node: 'worker', reason: 'replace' },
-      { kind: 'create', node: 'worker', count: 2 },
     ],
   },
   {
@@ -268,7 +279,6 @@ describe('plan: rolling update of outdated instances', () => {
     expect(got).toEqual([
       { kind: 'destroy', instanceId: 'w1', node: 'w', reason: 'outdated' },
       { kind: 'destroy', instanceId: 'w2', node: 'w', reason: 'outdated' },
-      { kind: 'create', node: 'w', count: 2 },
     ]);
   });
 

@@ -116,7 +116,9 @@ export function plan(input: PlanInput): Action[] {
       for (const o of rolling) actions.push({ kind: 'destroy', instanceId: o.id, node: node.name, reason: 'outdated' });
     }
 
-    const occupied = size + failed.length - replacing.length - rolling.length;
+    // a replacement is created once the instance it replaces is gone: a slot-bound resource (an SSH host pool,
+    // a fixed IP) is free again by then, and a node never holds more than its target
+    const occupied = size + failed.length + inReplacement;
     let missing = node.target - occupied;
     if (missing <= 0) continue;
     const depsReady = node.dependsOn.every((dep) => {

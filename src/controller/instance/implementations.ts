@@ -8,7 +8,7 @@ import type { CreateResult, Observation, Probe } from '../../reconcilers/driver.
 import { asReefError } from '../../reconcilers/errors.js';
 import type { Clock } from '../clock.js';
 import { backoffMs } from '../backoff.js';
-import type { InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
+import type { ConfigureResult, InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
 import { instanceMachine, type InstanceMachine } from './machine.js';
 
 /** After a create, "not found" is not trusted for this long (eventually consistent clouds). */
@@ -37,7 +37,7 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
     actors: {
       renderContext: fromPromise<RenderedInstance, EffectInput>(({ input, signal }) => effects.renderContext(input.context, signal)),
       createResource: fromPromise<CreateResult, EffectInput>(({ input, signal }) => effects.createResource(input.context, signal)),
-      configure: fromPromise<void, EffectInput>(({ input, signal }) => effects.configure(input.context, signal)),
+      configure: fromPromise<ConfigureResult, EffectInput>(({ input, signal }) => effects.configure(input.context, signal)),
       checkHealth: fromPromise<Probe[], EffectInput>(({ input, signal }) => effects.checkHealth(input.context, signal)),
       destroyResource: fromPromise<void, EffectInput>(({ input, signal }) => effects.destroyResource(input.context, signal)),
     },
@@ -67,6 +67,10 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
       recordCreated: assign(({ event }: { event: AnyEvent }) => {
         const out = event.output as CreateResult;
         return { ref: out.ref, addresses: out.addresses ?? {}, createdRefAt: now(), lastError: null };
+      }),
+      recordHostKey: assign({
+        hostKey: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
+          (event.output as ConfigureResult | undefined)?.hostKey ?? context.hostKey ?? null,
       }),
       recordObservation: assign(({ context, event }: { context: InstanceContext; event: AnyEvent }) => {
         const o = observationOf(event);

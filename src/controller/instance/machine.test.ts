@@ -16,7 +16,7 @@ function fakeEffects(over: Partial<InstanceEffects> = {}) {
   const effects: InstanceEffects = {
     renderContext: async () => ({ resource: { type: 'dummy' }, payload: { kind: 'none' } }),
     createResource: async () => { calls.create++; return { ref }; },
-    configure: async () => {},
+    configure: async () => ({}),
     checkHealth: async () => { calls.check++; return ok; },
     destroyResource: async () => { calls.destroy++; },
     ...over,

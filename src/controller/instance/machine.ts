@@ -7,7 +7,7 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import type { CreateResult, Probe } from '../../reconcilers/driver.js';
-import type { InstanceContext, InstanceEvent, InstanceInput, RenderedInstance } from './types.js';
+import type { ConfigureResult, InstanceContext, InstanceEvent, InstanceInput, RenderedInstance } from './types.js';
 
 export const MACHINE_VERSION = 1;
 
@@ -18,7 +18,7 @@ const notProvided = (name: string) => () => Promise.reject(new Error(`instance a
 // (the guard is one name, canRetry, because xstate's and([...]) does not type-check inside a reusable fragment)
 function retried<A extends 'renderContext' | 'createResource' | 'configure'>(
   actor: A,
-  onDone: { target: string; actions?: 'storeRendered' | 'recordCreated' },
+  onDone: { target: string; actions?: 'storeRendered' | 'recordCreated' | 'recordHostKey' },
 ) {
   return {
     initial: 'trying' as const,
@@ -52,7 +52,7 @@ export const instanceMachine = setup({
   actors: {
     renderContext: fromPromise<RenderedInstance, EffectInput>(notProvided('renderContext')),
     createResource: fromPromise<CreateResult, EffectInput>(notProvided('createResource')),
-    configure: fromPromise<void, EffectInput>(notProvided('configure')),
+    configure: fromPromise<ConfigureResult, EffectInput>(notProvided('configure')),
     checkHealth: fromPromise<Probe[], EffectInput>(notProvided('checkHealth')),
     destroyResource: fromPromise<void, EffectInput>(notProvided('destroyResource')),
   },
@@ -74,6 +74,7 @@ export const instanceMachine = setup({
     recordError: () => {},
     storeRendered: () => {},
     recordCreated: () => {},
+    recordHostKey: () => {},
     recordObservation: () => {},
     recordProbes: () => {},
     recordReady: () => {},
@@ -127,7 +128,7 @@ export const instanceMachine = setup({
     },
     configuring: {
       always: { guard: ({ context }) => !context.hasConfig, target: 'checking' },
-      ...retried('configure', { target: '#instance.checking' }),
+      ...retried('configure', { target: '#instance.checking', actions: 'recordHostKey' }),
     },
     checking: {
       initial: 'probing',

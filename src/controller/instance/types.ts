@@ -22,6 +22,12 @@ export interface InstanceContext {
   readyAt?: number | null;
   /** fingerprint of the node definition the instance was created from (absent in snapshots of older reefs) */
   specHash?: string | null;
+  /** SSH host key fingerprint seen when the instance was first configured (trust on first use) */
+  hostKey?: string | null;
+}
+
+export interface ConfigureResult {
+  hostKey?: string;
 }
 
 export interface RenderedInstance {
@@ -50,7 +56,8 @@ export type InstanceEvent =
 export interface InstanceEffects {
   renderContext(c: InstanceContext, signal: AbortSignal): Promise<RenderedInstance>;
   createResource(c: InstanceContext, signal: AbortSignal): Promise<CreateResult>;
-  configure(c: InstanceContext, signal: AbortSignal): Promise<void>;
+  /** returns the SSH host key fingerprint it trusted, if any, so the machine records it */
+  configure(c: InstanceContext, signal: AbortSignal): Promise<ConfigureResult>;
   checkHealth(c: InstanceContext, signal: AbortSignal): Promise<Probe[]>;
   destroyResource(c: InstanceContext, signal: AbortSignal): Promise<void>;
 }
