@@ -1,0 +1,15 @@
+/** What routes get: the store, the controller (to nudge and for live status), the drivers' schemas, a logger. */
+import type { Store } from '../state/store.js';
+import type { RuntimeStatus } from '../controller/status.js';
+import type { Logger } from '../util/log.js';
+
+export interface ApiContext {
+  store: Store;
+  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined };
+  registry: { resourceSchemas(): Record<string, object> };
+  log: Logger;
+  /** how often an event stream polls the store's event log, and how often it sends a heartbeat */
+  events: { pollMs: number; heartbeatMs: number };
+  /** closers of the open event streams (the server ends them before it closes) */
+  streams: Set<() => void>;
+}

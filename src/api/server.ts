@@ -1,0 +1,76 @@
+/**
+ * The REST API as a fastify instance, built from explicit parts (no globals), so tests use `app.inject()`
+ * without a port and `reef serve` calls listen(). Routes only parse, call operations.ts, and shape JSON.
+ */
+import Fastify, { LogController } from 'fastify';
+import type { Store } from '../state/store.js';
+import type { RuntimeStatus } from '../controller/status.js';
+import type { Logger } from '../util/log.js';
+import type { ApiContext } from './context.js';
+import { makeAuthHook } from './auth.js';
+import { errorBody } from './error-map.js';
+import { apiError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { occopusRoutes } from './routes/occopus.js';
+import { v1InfraRoutes } from './routes/v1-infras.js';
+import { v1NodeDefListRoute, v1NodeDefRoutes } from './routes/v1-nodedefs.js';
+import { v1EventRoutes } from './routes/v1-events.js';
+import { liveViewRoutes } from './routes/live-view.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface ApiDeps {
+  store: Store;
+  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined };
+  registry: { resourceSchemas(): Record<string, object> };
+  token: string;
+  log: Logger;
+  events?: Partial<ApiContext['events']>;
+  bodyLimit?: number;
+  /** called for every route registered (the OpenAPI test walks them) */
+  onRoute?: (method: string, url: string) => void;
+}
+
+export function buildApi(deps: ApiDeps) {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'api' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimit ?? BODY_LIMIT,
+    // the Occopus scale paths end in a slash-less segment; /infrastructures and /infrastructures/ are both used
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const ctx: ApiContext = {
+    store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log,
+    events: { pollMs: deps.events?.pollMs ?? 250, heartbeatMs: deps.events?.heartbeatMs ?? 15_000 },
+    streams: new Set(),
+  };
+  // open event streams would keep close() waiting: end them first
+  app.addHook('preClose', async () => [...ctx.streams].forEach((close) => close()));
+  if (deps.onRoute) app.addHook('onRoute', (r) => [r.method].flat().forEach((m) => deps.onRoute!(m, r.url)));
+  app.addHook('onRequest', makeAuthHook(deps.token));
+  app.setErrorHandler((err, req, reply) => {
+    const body = errorBody(err);
+    if (body.status_code >= 500) req.log.error({ err }, `${req.method} ${req.routeOptions.url ?? req.url} failed`);
+    return reply.code(body.status_code).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody(apiError.notFound(`no route ${req.method} ${req.url.split('?')[0]}`))));
+
+  // bodies that are YAML text: whatever the content type says (curl --data-binary sends form-urlencoded)
+  app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    await occopusRoutes(raw, ctx);
+    await v1NodeDefRoutes(raw, ctx);
+  });
+  app.register(async (v1) => {
+    await v1InfraRoutes(v1, ctx);
+    await v1NodeDefListRoute(v1, ctx);
+    await v1EventRoutes(v1, ctx);
+    v1.get('/v1/health', async () => ({ status: 'ok', infras: (await deps.store.listInfras()).length }));
+    v1.get('/v1/openapi.json', async () => openApiDocument);
+  });
+  app.register(liveViewRoutes);
+  return app;
+}
+
+export type ReefApi = ReturnType<typeof buildApi>;
