@@ -25,6 +25,8 @@ export interface App {
   registry: DriverRegistry;
   store(): Store;
   controller(options?: Partial<ControllerOptions>): Controller;
+  /** waits until log lines written so far are out, so a final table does not interleave with them */
+  flushLogs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function openApp(opts: GlobalOptions): App {
       controllers.push(c);
       return c;
     },
+    flushLogs: () => new Promise<void>((resolve) => log.flush(() => resolve())),
     async close() {
       await Promise.all(controllers.map((c) => c.stop()));
       await registry.close();

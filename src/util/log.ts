@@ -26,7 +26,15 @@ export function createLogger(opts: LogOptions = {}): Logger {
   if (opts.pretty) {
     const transport = pino.transport({
       target: 'pino-pretty',
-      options: { colorize: !process.env.NO_COLOR, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l', destination: 2 },
+      options: {
+        colorize: !process.env.NO_COLOR,
+        translateTime: 'HH:MM:ss.l',
+        destination: 2,
+        singleLine: true,
+        // one line per decision: who, then what; the structured fields stay in the JSON form
+        messageFormat: '{if infra}{infra} {end}{if instance}{instance} {end}{msg}',
+        ignore: 'pid,hostname,infra,node,instance,from,to,action,count,reason,driver,durationMs,endpoint,attempt',
+      },
     });
     return pino(base, transport);
   }

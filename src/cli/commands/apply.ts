@@ -19,6 +19,7 @@ export async function applyCommand(app: App, opts: ApplyOptions): Promise<number
   const what = put.created ? 'created' : put.changed ? `updated (generation ${put.infra.generation})` : 'unchanged';
   app.log.info({ infra: spec.id }, `infra ${spec.id}: ${what}`);
   const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  await app.flushLogs();
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ infraid: spec.id })}\n`);
   } else {

@@ -10,6 +10,7 @@ export async function destroyCommand(app: App, id: string, opts: { wait: boolean
   const result = infra.status === 'destroyed'
     ? { exitCode: 0, message: `${id}: already destroyed` }
     : await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  await app.flushLogs();
   process.stdout.write(opts.json ? `${JSON.stringify({ infraid: id, destroyed: result.exitCode === 0 })}\n` : `${result.message}\n`);
   return result.exitCode;
 }

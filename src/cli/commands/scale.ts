@@ -34,6 +34,7 @@ export async function scaleCommand(app: App, id: string, node: string, opts: Sca
   }
   app.log.info({ infra: id, node }, `${node}: target ${current.target} → ${target}`);
   const result = await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  await app.flushLogs();
   if (opts.json) process.stdout.write(`${JSON.stringify({ infraid: id, node, target })}\n`);
   else {
     if (result.status) await printStatusTable(app, id);
