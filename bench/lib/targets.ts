@@ -1,0 +1,12 @@
+/** The issue's targets, checked against one run's results. */
+export interface Target {
+  what: string;
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export function check(what: string, goal: string, value: number | null | undefined, limit: number, unit: string, digits = 0): Target {
+  if (value === null || value === undefined || Number.isNaN(value)) return { what, goal, measured: 'not measured', met: null };
+  return { what, goal, measured: `${value.toFixed(digits)} ${unit}`, met: value < limit };
+}

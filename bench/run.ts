@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: every scenario in its own child process, results printed as tables and written to
+ * bench/results.json. Options: --only scale,docker,recovery   --sizes 100,1000,10000   --reps 3   --kills 10
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { runChild, repoRoot } from './lib/child.js';
+import { check, type Target } from './lib/targets.js';
+
+interface RawResult { n: number; concurrency: number; wallMs: number; cpuMs: number; peakRssMb: number }
+interface ReefResult {
+  n: number; concurrency: number; deployMs: number; deployCpuMs: number; deployPeakRssMb: number; deployTicks: number;
+  reapplyMs: number; createdByReapply: number; steadyTickMedianMs: number; steadyTickP95Ms: number; steadyTicks: number;
+  statusTableMs: number; statusJsonMs: number; cliStartMs: number; errors: string[];
+}
+interface DeployResult { containers: number; concurrency: number; reps: number; composeAvailable: boolean; times: Record<string, number[]>; reefMs: number; dockerodeMs: number; composeMs: number | null }
+interface RecoveryResult { kills: number; workers: number; times: number[]; medianMs: number; maxMs: number }
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'scale,docker,recovery' },
+    sizes: { type: 'string', default: '100,1000,10000' },
+    reps: { type: 'string', default: '3' },
+    kills: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const only = new Set(values.only!.split(','));
+const sizes = values.sizes!.split(',').map(Number);
+const concurrency = values.concurrency!;
+const started = Date.now();
+const fmt = (x: number, d = 0) => x.toFixed(d);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+const scale: Array<{ raw: RawResult; reef: ReefResult }> = [];
+if (only.has('scale')) {
+  for (const n of sizes) {
+    process.stderr.write(`bench: ${n} dummy instances…\n`);
+    const raw = await runChild<RawResult>('scale/raw-creates.js', [String(n), concurrency], 120_000);
+    const reef = await runChild<ReefResult>('scale/reef-deploy.js', [String(n), concurrency], 300_000);
+    scale.push({ raw, reef });
+  }
+}
+
+let docker: DeployResult | { skipped: string } | undefined;
+let recovery: RecoveryResult | { skipped: string } | undefined;
+const dockerWanted = only.has('docker') || only.has('recovery');
+const dockerDown = dockerWanted ? await dockerProblem() : undefined;
+if (only.has('docker')) {
+  process.stderr.write('bench: Docker deploy (reef, dockerode, docker-compose)…\n');
+  docker = dockerDown ? { skipped: dockerDown } : await runChild<DeployResult>('docker/deploy.js', [values.reps!], 600_000);
+}
+if (only.has('recovery')) {
+  process.stderr.write('bench: Docker recovery…\n');
+  recovery = dockerDown ? { skipped: dockerDown } : await runChild<RecoveryResult>('docker/recovery.js', [values.kills!, '5'], 300_000);
+}
+
+// ---- tables ----
+const out: string[] = [];
+if (scale.length) {
+  const t = new Table({ head: ['dummy, zero delay', ...scale.map((s) => `N=${s.reef.n}`)], style: { head: [], border: [] } });
+  const row = (label: string, f: (s: { raw: RawResult; reef: ReefResult }) => string) => t.push([label, ...scale.map(f)]);
+  row('reef: deploy to all ready (ms)', (s) => fmt(s.reef.deployMs));
+  row('raw driver creates (ms)', (s) => fmt(s.raw.wallMs));
+  row('wall ratio reef/raw', (s) => ratio(s.reef.deployMs, s.raw.wallMs));
+  row('reef CPU (ms) / raw CPU (ms)', (s) => `${fmt(s.reef.deployCpuMs)} / ${fmt(s.raw.cpuMs)}`);
+  row('CPU ratio reef/raw', (s) => ratio(s.reef.deployCpuMs, s.raw.cpuMs));
+  row('overhead per instance (µs wall / CPU)', (s) => `${fmt((1000 * (s.reef.deployMs - s.raw.wallMs)) / s.reef.n)} / ${fmt((1000 * (s.reef.deployCpuMs - s.raw.cpuMs)) / s.reef.n)}`);
+  row('peak RSS reef / raw (MB)', (s) => `${fmt(s.reef.deployPeakRssMb)} / ${fmt(s.raw.peakRssMb)}`);
+  row('steady tick median / p95 (ms)', (s) => `${fmt(s.reef.steadyTickMedianMs)} / ${fmt(s.reef.steadyTickP95Ms)}`);
+  row('re-apply unchanged spec (ms)', (s) => fmt(s.reef.reapplyMs));
+  row('reef status subprocess, table / -o json (ms)', (s) => `${fmt(s.reef.statusTableMs)} / ${fmt(s.reef.statusJsonMs)}`);
+  row('reef --help subprocess (CLI start-up, ms)', (s) => fmt(s.reef.cliStartMs));
+  out.push(t.toString());
+}
+if (docker && !('skipped' in docker)) {
+  const t = new Table({ head: [`Docker: head + 50 workers (median of ${docker.reps})`, 'ms', 'reef ÷ this'], style: { head: [], border: [] } });
+  t.push(['reef (in-process, default options)', fmt(docker.reefMs), '1.00×']);
+  t.push([`plain dockerode, concurrency ${docker.concurrency}`, fmt(docker.dockerodeMs), ratio(docker.reefMs, docker.dockerodeMs)]);
+  t.push(['docker-compose up -d', docker.composeMs === null ? 'not installed' : fmt(docker.composeMs), docker.composeMs === null ? '' : ratio(docker.reefMs, docker.composeMs)]);
+  out.push(t.toString());
+} else if (docker) out.push(`Docker deploy: skipped (${docker.skipped})`);
+if (recovery && !('skipped' in recovery)) {
+  out.push(`Recovery (docker kill of a worker → replacement ready, ${recovery.kills} kills): median ${fmt(recovery.medianMs)} ms, max ${fmt(recovery.maxMs)} ms`);
+} else if (recovery) out.push(`Recovery: skipped (${recovery.skipped})`);
+
+const big = scale.find((s) => s.reef.n === 10_000)?.reef;
+const targets: Target[] = [
+  check('10,000 dummy instances: time to all ready', '< 10 s', big && big.deployMs / 1000, 10, 's', 2),
+  check('10,000 dummy instances: peak RSS', '< 500 MB', big?.deployPeakRssMb, 500, 'MB'),
+  check('steady tick at 10,000 (median)', '< 50 ms', big?.steadyTickMedianMs, 50, 'ms'),
+  check('Docker deploy vs plain dockerode', '< 1.2×', docker && !('skipped' in docker) ? docker.reefMs / docker.dockerodeMs : null, 1.2, '×', 2),
+  check('Docker deploy vs docker-compose', '< 1.0×', docker && !('skipped' in docker) && docker.composeMs ? docker.reefMs / docker.composeMs : null, 1, '×', 2),
+  check('recovery after docker kill (max of the kills)', '< 2 s', recovery && !('skipped' in recovery) ? recovery.maxMs / 1000 : null, 2, 's', 2),
+];
+const tt = new Table({ head: ['target', 'goal', 'measured', 'met'], style: { head: [], border: [] } });
+for (const t of targets) tt.push([t.what, t.goal, t.measured, t.met === null ? '–' : t.met ? 'yes' : 'NO']);
+out.push(tt.toString());
+process.stdout.write(`${out.join('\n\n')}\n`);
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  totalSeconds: Math.round((Date.now() - started) / 1000),
+  scale, docker, recovery, targets,
+};
+const file = join(repoRoot(), 'bench', 'results.json');
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.stderr.write(`bench: wrote ${file} (${results.totalSeconds} s)\n`);
+
+async function dockerProblem(): Promise<string | undefined> {
+  const { default: Docker } = await import('dockerode');
+  const engine = new Docker({ socketPath: '/var/run/docker.sock' });
+  try {
+    await engine.ping();
+    await engine.getImage('reef-test/busybox:latest').inspect();
+    return undefined;
+  } catch (e) {
+    return `${(e as Error).message} — start dockerd and run test/docker/build-images.sh`;
+  }
+}
