@@ -1,0 +1,102 @@
+/**
+ * Cloud faults injected into the EC2 fake while an in-process controller reconciles examples/ec2-ping:
+ * an instance terminated behind reef's back, a create whose answer is lost after the cloud acted, throttling,
+ * and eventual consistency. Every case ends with the cloud holding exactly what the store says.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { liveInstances, startSite, type Ec2Site, type SiteOptions } from './site.js';
+import { startReef, type InProcessReef } from './in-process.js';
+
+let site: Ec2Site | undefined;
+let reef: InProcessReef | undefined;
+
+async function setUp(siteOpts: SiteOptions = {}, reefOpts: Parameters<typeof startReef>[1] = {}) {
+  site = await startSite(siteOpts);
+  reef = await startReef(site, reefOpts);
+  return { site, reef };
+}
+
+afterEach(async () => {
+  await reef?.close();
+  await site?.close();
+  reef = undefined;
+  site = undefined;
+});
+
+/** store and cloud agree: one live EC2 instance per live instance row, tagged with its id, no twins */
+async function expectCloudMatchesStore(s: Ec2Site, r: InProcessReef): Promise<void> {
+  const rows = (await r.store.listInstances(r.infraId)).filter((i) => i.state !== 'gone');
+  const live = liveInstances(s.fake);
+  expect(live.map((i) => i.tags['reef.instance']).sort()).toEqual(rows.map((i) => i.id).sort());
+  for (const row of rows) expect(row.ref?.id).toBe(live.find((i) => i.tags['reef.instance'] === row.id)?.id);
+}
+
+describe('ec2-ping in process, with cloud faults', () => {
+  it('replaces an instance terminated out of band (seen shutting-down)', async () => {
+    const { site, reef } = await setUp({ fake: { shutdownMs: 1_000 } });
+    expect((await reef.converge()).kind).toBe('converged');
+    const [victim] = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
+    site.fake.terminateOutOfBand(victim.id);
+
+    expect((await reef.converge()).kind).toBe('converged');
+    const senders = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
+    expect(senders).toHaveLength(1);
+    expect(senders[0].id).not.toBe(victim.id);
+    expect(site.fake.calls('RunInstances').filter((c) => c.outcome === 'ok')).toHaveLength(3);
+    await expectCloudMatchesStore(site, reef);
+    expect(reef.log.text()).toContain('ready → failed: the resource is stopped: shutting-down');
+  });
+
+  // Known controller bug (reported to the lead): an instance already seen running that vanishes at once
+  // (terminated, no shutting-down observed) within 60 s of its create is not trusted to be gone
+  // (isDeadOrGone applies the creation grace period in every state), and the unchanged 'absent' observation
+  // is never sent again, so reef reports the infra converged with the VM missing. Flip to it() once fixed.
+  it.fails('replaces an instance terminated out of band (gone at once)', async () => {
+    const { site, reef } = await setUp({ fake: { shutdownMs: 0 } });
+    expect((await reef.converge()).kind).toBe('converged');
+    const [victim] = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
+    site.fake.terminateOutOfBand(victim.id);
+    expect((await reef.converge()).kind).toBe('converged');
+    const senders = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
+    expect(senders).toHaveLength(1);
+    expect(senders[0].id).not.toBe(victim.id);
+  });
+
+  it('makes no twin when a create times out after the cloud launched the instance', async () => {
+    const { site, reef } = await setUp({}, { driver: { requestTimeoutMs: 300 } });
+    // the receiver's create and the SDK's own retry both launch server-side (one instance, same token) and time out
+    site.fake.delayRunResponses(2, 1_500);
+
+    expect((await reef.converge()).kind).toBe('converged');
+    const runs = site.fake.calls('RunInstances');
+    const receiverToken = runs[0].params.ClientToken;
+    const receiverRuns = runs.filter((r) => r.params.ClientToken === receiverToken);
+    expect(receiverRuns.length).toBeGreaterThanOrEqual(3); // two timed out, reef's retry got the answer
+    expect(site.fake.instanceList()).toHaveLength(2);
+    await expectCloudMatchesStore(site, reef);
+    expect(reef.log.text()).toMatch(/"action":"RunInstances".*"code":"TimeoutError"/);
+  });
+
+  it('converges while 30 % of calls are throttled, and the endpoint limiter narrows', async () => {
+    // maxAttempts 1: no SDK-level retry, so every throttle reaches reef's own backoff and the endpoint limiter
+    const { site, reef } = await setUp({ fake: { seed: 42 } }, { driver: { maxAttempts: 1 }, options: { concurrency: 8 } });
+    site.fake.throttleRate(0.3);
+
+    expect((await reef.converge(60_000)).kind).toBe('converged');
+    const throttled = site.fake.requests.filter((r) => r.outcome === 'RequestLimitExceeded');
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(site.fake.instanceList()).toHaveLength(2);
+    await expectCloudMatchesStore(site, reef);
+    expect(reef.narrowestWindow()).toBeLessThanOrEqual(4);
+  });
+
+  it('creates no second VM while a new instance is invisible to DescribeInstances', async () => {
+    const { site, reef } = await setUp();
+    site.fake.invisibleFor(1_000);
+
+    expect((await reef.converge()).kind).toBe('converged');
+    expect(site.fake.instanceList()).toHaveLength(2);
+    expect(site.fake.calls('RunInstances')).toHaveLength(2);
+    await expectCloudMatchesStore(site, reef);
+  });
+});
