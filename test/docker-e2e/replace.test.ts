@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { harness, type Harness } from '../helpers/harness.js';
 import { compileInfra } from '../../src/schemas/index.js';
 import type { Controller } from '../../src/controller/controller.js';
+import { DEFAULT_OPTIONS } from '../../src/controller/options.js';
 import { containersOf, engine, eventually, example, explain, requireEngine, sweep, uniqueId } from './e2e.js';
 import { reef, ROOT } from '../helpers/cli.js';
 
@@ -25,7 +26,8 @@ beforeAll(async () => {
     resourceSchemas: h.registry.resourceSchemas(),
   });
   await h.store.putInfra(spec);
-  controller = h.controller();
+  // REEF_E2E_DEFAULT_TIMINGS=1: the production poll/resync/health timings, to see what a user would wait
+  controller = h.controller(process.env.REEF_E2E_DEFAULT_TIMINGS ? DEFAULT_OPTIONS : {});
   await controller.serve();
 });
 
@@ -77,5 +79,38 @@ describe('a killed worker is replaced', () => {
     expect(death!.message).toMatch(/exited \(137\)/);
     const text = reef(ROOT, ['--state', join(h.dir, 'state.db'), 'logs', id]);
     expect(text.stdout).toMatch(new RegExp(`worker ${victim.id}: .*failed.*exited \\(137\\)`));
+  });
+
+  it('docker rm -f of a worker: a new instance replaces it', async () => {
+    const before = await eventually('two ready workers', () => readyWorkers(2), 30_000);
+    const victim = before[1];
+    const removedAt = Date.now();
+    await engine.getContainer(victim.ref!.id).remove({ force: true });
+    const after = await eventually('a replacement worker is ready', async () => {
+      const ready = await readyWorkers(2);
+      return ready && !ready.some((i) => i.id === victim.id) ? ready : undefined;
+    }, 30_000, 50);
+    console.info(`[e2e] removed worker replaced in ${Date.now() - removedAt} ms`);
+    const workers = await containersOf(id, 'worker');
+    expect(workers.map((c) => c.Labels['reef.instance']).sort()).toEqual(after.map((i) => i.id).sort());
+  });
+
+  it('a stray container labelled as one of this infra\'s workers is collected', async () => {
+    await eventually('two ready workers', () => readyWorkers(2), 30_000);
+    const stray = await engine.createContainer({
+      name: `${id}-stray`,
+      Image: 'reef-test/busybox:latest',
+      Cmd: ['sleep', '3600'],
+      Labels: { 'reef.infra': id, 'reef.node': 'worker', 'reef.instance': 'worker-stray' },
+    });
+    await stray.start();
+    await eventually('the stray container is removed', async () => {
+      const all = await containersOf(id);
+      return all.some((c) => c.Id === stray.id) ? undefined : all;
+    }, 30_000, 100);
+    expect((await containersOf(id, 'worker')).map((c) => c.Labels['reef.instance']).sort())
+      .toEqual((await readyWorkers(2))!.map((i) => i.id).sort());
+    const events = await h.store.listEvents({ infra: id, limit: 10_000 });
+    expect(events.some((e) => e.kind === 'resource.collected' && e.instance === 'worker-stray')).toBe(true);
   });
 });
