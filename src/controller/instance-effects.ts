@@ -25,7 +25,7 @@ export interface EffectsDeps {
   addressesOf(node: string): Addresses[];
   lastObservation(instanceId: string): Observation | undefined;
   driver(type: string): Promise<Driver>;
-  limiter(driverType: string, resource: ResourceSection, driver: Driver): EndpointLimiter;
+  limiter(resource: ResourceSection): EndpointLimiter;
   credentials(kind: 'resource' | 'config_management', section: Record<string, unknown>): Record<string, unknown> | undefined;
   /** SSH host-key fingerprints seen per instance (trust on first use; a changed key is refused) */
   hostKeys: Map<string, string>;
@@ -77,7 +77,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const driver = await deps.driver(resource.type);
       const ctx = ctxFor(c, node.name, signal);
       const started = deps.clock.now();
-      const result = await deps.limiter(resource.type, resource, driver).run(() =>
+      const result = await deps.limiter(resource).run(() =>
         driver.create(
           {
             instanceId: c.instanceId,
@@ -111,7 +111,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const driver = await deps.driver(resource.type);
       const ctx = ctxFor(c, node.name, signal);
       if (driver.checkHealth) {
-        return deps.limiter(resource.type, resource, driver).run(() =>
+        return deps.limiter(resource).run(() =>
           driver.checkHealth!({ ref: c.ref!, resource, credentials: deps.credentials('resource', resource) }, ctx),
         );
       }
@@ -134,7 +134,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       if (!resource) throw new FatalError('REEF_INSTANCE_ORPHANED', `no resource section known for ${c.instanceId}`);
       const driver = await deps.driver(c.ref.driver);
       const ctx = ctxFor(c, placement?.node.name ?? '?', signal);
-      await deps.limiter(c.ref.driver, resource, driver).run(() =>
+      await deps.limiter(resource).run(() =>
         driver.destroy({ ref: c.ref!, resource, credentials: deps.credentials('resource', resource) }, ctx),
       );
     },
