@@ -30,10 +30,10 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup([id]));
 
-/** Resolves on the n-th container create Docker reports for the infra (counted from now). */
-async function nthCreate(n: number, signal: AbortSignal): Promise<void> {
+/** Resolves on the n-th container `event` (create, kill, ...) Docker reports for the infra (counted from now). */
+async function nthEvent(event: string, n: number, signal: AbortSignal): Promise<void> {
   const stream = (await engine.getEvents({
-    filters: { type: ['container'], event: ['create'], label: [`reef.infra=${id}`] },
+    filters: { type: ['container'], event: [event], label: [`reef.infra=${id}`] },
     abortSignal: signal,
   })) as unknown as Readable;
   let seen = 0;
@@ -70,11 +70,11 @@ async function unrecordedContainers(): Promise<number> {
   }
 }
 
-/** One `apply --wait`, killed with SIGKILL `delayMs` after the `afterCreates`-th container create (if it gets that far). */
-async function applyAndKill(round: number, afterCreates: number, delayMs: number): Promise<Round> {
+/** One CLI run, killed with SIGKILL `delayMs` after the `afterEvents`-th container `event` (if it gets that far). */
+async function runAndKill(args: string[], event: string, afterEvents: number, delayMs: number): Promise<{ killed: boolean; exitCode: number | null }> {
   const watch = new AbortController();
-  const armed = nthCreate(afterCreates, watch.signal); // subscribe before the CLI starts creating
-  const child = reefAsync(ROOT, ['--state', ws.state, ...APPLY()]);
+  const armed = nthEvent(event, afterEvents, watch.signal); // subscribe before the CLI starts
+  const child = reefAsync(ROOT, ['--state', ws.state, ...args]);
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -90,7 +90,12 @@ async function applyAndKill(round: number, afterCreates: number, delayMs: number
   const exitCode = await exited;
   clearTimeout(timer);
   watch.abort();
-  if (!killed && exitCode !== 0) throw new Error(`round ${round}: apply exited ${exitCode} without being killed:\n${output}`);
+  if (!killed && exitCode !== 0) throw new Error(`reef ${args.join(' ')} exited ${exitCode} without being killed:\n${output}`);
+  return { killed, exitCode };
+}
+
+async function applyAndKill(round: number, afterCreates: number, delayMs: number): Promise<Round> {
+  const { killed, exitCode } = await runAndKill(APPLY(), 'create', afterCreates, delayMs);
   return { round, afterCreates, delayMs, killed, exitCode, unrecorded: killed ? await unrecordedContainers() : 0 };
 }
 
@@ -124,5 +129,25 @@ describe('kill -9 of apply --wait while containers are being created', () => {
     const known = Object.values(report).flatMap((n) => Object.keys(n.instances));
     expect(known.sort()).toEqual([...byInstance].sort());
     expect(Object.values(report).flatMap((n) => Object.values(n.instances)).every((i) => i.state === 'ready')).toBe(true);
+  });
+
+  it('destroy --wait killed twice while containers are being stopped, then resumed, leaves nothing', async () => {
+    const rand = seededRandom(SEED + 1);
+    const kills: Array<{ delayMs: number; killed: boolean; left: number }> = [];
+    for (let round = 1; round <= 2; round++) {
+      // containers stop within stop_timeout (2 s): kill the CLI somewhere inside that window
+      const delayMs = Math.floor(rand() * 1500);
+      const { killed } = await runAndKill(['destroy', id, '--wait'], 'kill', 1, delayMs);
+      kills.push({ delayMs, killed, left: (await containersOf(id)).length });
+    }
+    console.info(`[e2e] destroy kills: ${JSON.stringify(kills)}`);
+    expect(kills[0].killed).toBe(true);
+    const started = Date.now();
+    const final = ws.cli(['destroy', id, '--wait', '--timeout', '60']);
+    expect(final.code, explain(final)).toBe(0);
+    console.info(`[e2e] resumed destroy finished in ${Date.now() - started} ms`);
+    expect(await containersOf(id)).toEqual([]);
+    const report = statusJson(ws, id);
+    expect(Object.values(report).map((n) => n.scaling.actual)).toEqual([0, 0]);
   });
 });
