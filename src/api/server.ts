@@ -33,7 +33,8 @@ export interface ApiDeps {
 
 export function buildApi(deps: ApiDeps) {
   const app = Fastify({
-    loggerInstance: deps.log.child({ component: 'api' }),
+    // fastify's own info lines ("Server listening at") would repeat what serve logs; its warnings and errors stay
+    loggerInstance: deps.log.child({ component: 'api' }, { level: deps.log.levelVal > 40 ? deps.log.level : 'warn' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? BODY_LIMIT,
     // the Occopus scale paths end in a slash-less segment; /infrastructures and /infrastructures/ are both used

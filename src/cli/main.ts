@@ -3,7 +3,8 @@
  * bad input exit 2 with one line per problem, never a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { openApp, type App, type GlobalOptions } from './app.js';
+import { dirname } from 'node:path';
+import { openApp, statePathOf, type App, type GlobalOptions } from './app.js';
 import { exitCodeOf, messageOf, EXIT } from './exit.js';
 import { validateCommand } from './commands/validate.js';
 import { applyCommand } from './commands/apply.js';
@@ -12,6 +13,8 @@ import { scaleCommand } from './commands/scale.js';
 import { destroyCommand } from './commands/destroy.js';
 import { logsCommand } from './commands/logs.js';
 import { importCommand } from './commands/import.js';
+import { serveCommand } from './commands/serve.js';
+import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
   if (!(signed ? /^[+-]?\d+$/ : /^\d+$/).test(v)) throw new InvalidArgumentError(`${name} must be ${signed ? 'a whole number like +2 or -1' : 'a whole number'}`);
@@ -26,6 +29,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--state <path>', 'state store (env REEF_STATE)', undefined)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', undefined)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--server <url>', 'use a running reef serve (status, apply, scale, destroy, logs, import)')
+    .option('--token-file <path>', 'API token file (reef serve; with --server, else env REEF_TOKEN or <state dir>/api-token)')
     .showHelpAfterError('(run reef --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -34,6 +39,12 @@ export async function main(argv: string[]): Promise<void> {
     const globals = program.opts<GlobalOptions>();
     app = openApp(globals);
     exitCode = await fn(app, globals.output === 'json');
+  };
+  /** with --server, the remote variant of a command; the same local one otherwise */
+  const either = (local: (app: App, json: boolean) => Promise<number>, remote: (c: RemoteClient, json: boolean) => Promise<number>) => async () => {
+    const g = program.opts<GlobalOptions & { server?: string; tokenFile?: string }>();
+    if (!g.server) return run(local)();
+    exitCode = await remote(new RemoteClient({ server: g.server, tokenFile: g.tokenFile, stateDir: dirname(statePathOf(g)) }), g.output === 'json');
   };
   const waitOptions = (c: Command) =>
     c.option('--wait', 'wait until the infra converges; exit 1 if it does not', false)
@@ -54,11 +65,11 @@ export async function main(argv: string[]): Promise<void> {
     .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
     .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial'])))
     .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number }) =>
-      run((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }))());
+      either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }))());
 
   program.command('status').description('list infras, or show one: node, instance, state, address, age')
     .argument('[id]', 'infra id')
-    .action((id: string | undefined) => run((a, json) => statusCommand(a, id, json))());
+    .action((id: string | undefined) => either((a, json) => statusCommand(a, id, json), (c, json) => remoteStatus(c, id, json))());
 
   waitOptions(program.command('scale').description('change how many instances a node has (within its min..max)')
     .argument('<id>', 'infra id').argument('<node>', 'node name')
@@ -66,21 +77,30 @@ export async function main(argv: string[]): Promise<void> {
     .option('--by <n>', 'add (+n) or remove (-n) instances', int('--by', true))
     .option('--instance <id|address>', 'remove this instance (scale down by one unless --to/--by say otherwise)'))
     .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number }) =>
-      run((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }))());
+      either((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }))());
 
   waitOptions(program.command('destroy').description('delete every resource of an infra')
     .argument('<id>', 'infra id'))
-    .action((id: string, o: { wait: boolean; timeout: number }) => run((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }))());
+    .action((id: string, o: { wait: boolean; timeout: number }) =>
+      either((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }))());
 
   program.command('logs').description('reconcile events (instance transitions, failures, collections)')
     .argument('[id]', 'infra id (default: all)')
     .option('-f, --follow', 'keep printing new events', false)
     .option('--tail <n>', 'only the last n events', int('--tail'))
-    .action((id: string | undefined, o: { follow: boolean; tail?: number }) => run((a, json) => logsCommand(a, id, { ...o, json }))());
+    .action((id: string | undefined, o: { follow: boolean; tail?: number }) =>
+      either((a, json) => logsCommand(a, id, { ...o, json }), (c, json) => remoteLogs(c, id, { ...o, json }))());
 
   program.command('import').description('store node definitions for later applies without --nodes (occopus-import)')
     .argument('<nodes>', 'node definition file (YAML)')
-    .action((file: string) => run((a, json) => importCommand(a, file, json))());
+    .action((file: string) => either((a, json) => importCommand(a, file, json), (c, json) => remoteImport(c, file, json))());
+
+  program.command('serve').description('reconcile every infra continuously; serve the REST API and the live view')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free one)', int('--port'), 5000)
+    .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
+    .action((o: { host: string; port: number; resync?: number }) =>
+      run((a) => serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
   try {
     await program.parseAsync(argv);

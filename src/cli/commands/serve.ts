@@ -1,0 +1,43 @@
+/**
+ * `reef serve`: the controller reconciling every infra in the store, plus the REST API and the live view.
+ * Runs until SIGINT/SIGTERM, then stops gracefully: close the API (ending event streams), stop the
+ * controller (its write-behind flushes), and let main close the store.
+ */
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { App } from '../app.js';
+import { EXIT } from '../exit.js';
+import { buildApi } from '../../api/server.js';
+import { loadOrCreateToken } from '../../api/token.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  tokenFile?: string;
+  /** seconds between drift checks of a converged infra */
+  resync?: number;
+}
+
+export async function serveCommand(app: App, opts: ServeOptions): Promise<number> {
+  const tokenPath = resolve(opts.tokenFile ?? join(app.stateDir, 'api-token'));
+  const { token, created } = loadOrCreateToken(tokenPath);
+  const controller = app.controller(opts.resync ? { resyncMs: opts.resync * 1000 } : {});
+  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log });
+  await api.listen({ host: opts.host, port: opts.port });
+  await controller.serve();
+  const { address, port } = api.server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  app.log.info({ url, tokenFile: tokenPath }, `reef serve: listening on ${url} (live view at ${url}/; API token ${created ? 'written to' : 'read from'} ${tokenPath})`);
+
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  app.log.info(`reef serve: ${signal}, stopping`);
+  // a second signal while stopping means "now"
+  const force = () => process.exit(130);
+  process.once('SIGINT', force).once('SIGTERM', force);
+  await api.close();
+  await controller.stop();
+  return EXIT.ok;
+}
