@@ -9,18 +9,13 @@ import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../src/controller/plan.js';
 import type { RecordedRequest } from '../fakes/ec2-server.js';
 import { ACCESS_KEY, SECRET_KEY, liveInstances, startSite, userDataOf, type Ec2Site } from './site.js';
-import { runReef, type ReefRun } from './run-reef.js';
+import { runReef } from './run-reef.js';
 
 const INFRA = 'ec2-ping';
 
-/** What one CLI run cost at the fake: DescribeInstances calls against the controller's ticks (trace log). */
-function observationCost(run: ReefRun, requests: RecordedRequest[]) {
-  const describes = requests.filter((r) => r.action === 'DescribeInstances');
-  return {
-    ticks: run.logs.filter((l) => l.msg === 'tick').length,
-    describes: describes.length,
-    byId: describes.filter((r) => Object.keys(r.params).some((k) => k.startsWith('InstanceId.'))).length,
-  };
+/** DescribeInstances calls that name instance ids: reef must read the cloud by tag filter, never per instance. */
+function describesById(requests: RecordedRequest[]): number {
+  return requests.filter((r) => r.action === 'DescribeInstances' && Object.keys(r.params).some((k) => k.startsWith('InstanceId.'))).length;
 }
 
 describe('ec2-ping through the reef CLI', () => {
@@ -39,7 +34,7 @@ describe('ec2-ping through the reef CLI', () => {
   /** scale through the CLI; returns the run and the requests the fake saw meanwhile */
   const scale = async (to: number) => {
     const from = site.fake.requests.length;
-    const run = await reef(['--log-level', 'trace', 'scale', INFRA, 'ping_sender', '--to', String(to), '--wait', '--timeout', '60']);
+    const run = await reef(['--log-level', 'debug', 'scale', INFRA, 'ping_sender', '--to', String(to), '--wait', '--timeout', '60']);
     return { run, requests: site.fake.requests.slice(from) };
   };
 
@@ -50,8 +45,8 @@ describe('ec2-ping through the reef CLI', () => {
     await site?.close();
   });
 
-  it('deploys the example: tagged, idempotent, rendered creates and one DescribeInstances per tick', async () => {
-    const run = await reef(['--log-level', 'trace', 'apply', ...site.applyArgs, '--wait', '--timeout', '60']);
+  it('deploys the example: tagged, idempotent, rendered creates; the cloud read by tag, never per instance', async () => {
+    const run = await reef(['--log-level', 'debug', 'apply', ...site.applyArgs, '--wait', '--timeout', '60']);
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${INFRA}: ready`);
@@ -68,6 +63,7 @@ describe('ec2-ping through the reef CLI', () => {
     const [receiver, sender] = site.fake.instanceList();
     expect(receiver.tags).toMatchObject({ 'reef.infra': INFRA, 'reef.node': 'ping_receiver', 'reef.instance': receiverId, project: 'ec2-ping' });
     expect(sender.tags).toMatchObject({ 'reef.infra': INFRA, 'reef.node': 'ping_sender', 'reef.instance': senderId });
+    expect(sender.tags.Name).toBe(`reef-${INFRA}-ping_sender-${senderId.slice('ping_sender-'.length, 'ping_sender-'.length + 8)}`);
     expect(receiver.clientToken).toBe(receiverId);
     expect(sender.clientToken).toBe(senderId);
     expect(sender).toMatchObject({ keyName: 'reef-e2e-key', subnetId: 'subnet-0e2e0001', securityGroupIds: ['sg-0e2e0001'] });
@@ -84,10 +80,8 @@ describe('ec2-ping through the reef CLI', () => {
     expect(senderData).toContain('Hello from reef: $(date)');
     expect(senderData).not.toContain('{{');
 
-    const cost = observationCost(run, site.fake.requests);
-    expect(cost.byId).toBe(0);
-    expect(cost.describes).toBeGreaterThan(0);
-    expect(cost.describes).toBeLessThanOrEqual(cost.ticks);
+    expect(site.fake.calls('DescribeInstances').length).toBeGreaterThan(0);
+    expect(describesById(site.fake.requests)).toBe(0); // the per-tick count is in observe-cost.test.ts
   });
 
   it('scales ping_sender up one by one, then down: TerminateInstances hits the youngest first', async () => {
@@ -98,13 +92,11 @@ describe('ec2-ping through the reef CLI', () => {
       const created = requests.filter((r) => r.action === 'RunInstances' && r.outcome === 'ok');
       expect(created).toHaveLength(1);
       added.push(created[0].params.ClientToken);
-      // more instances, still at most one DescribeInstances per tick and none by id
-      const cost = observationCost(run, requests);
-      expect(cost.byId).toBe(0);
-      expect(cost.describes).toBeLessThanOrEqual(cost.ticks);
+      expect(describesById(requests)).toBe(0);
     }
     expect((await status()).ping_sender.scaling).toMatchObject({ actual: 3, target: 3 });
-    expect(liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender')).toHaveLength(3);
+    const senders = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
+    expect(new Set(senders.map((i) => i.tags.Name)).size).toBe(3); // told apart in the EC2 console
 
     const ec2IdOf = (token: string) => site.fake.instanceList().find((i) => i.clientToken === token)!.id;
     const terminated: string[] = [];
@@ -127,7 +119,7 @@ describe('ec2-ping through the reef CLI', () => {
     expect(site.fake.calls('TerminateInstances').length).toBe(site.fake.instanceList().length);
   });
 
-  it('never shows the secret key: not in any output (debug/trace logs), status, logs, nor the store file', async () => {
+  it('never shows the secret key: not in any output (debug logs), status, logs, nor the store file', async () => {
     outputs.push((await reef(['status', INFRA, '-o', 'json'])).stdout, (await reef(['status', INFRA])).stdout);
     const logs = await reef(['logs', INFRA, '-o', 'json']);
     expect(logs.stdout.split('\n').length).toBeGreaterThan(10);

@@ -13,6 +13,7 @@ import { createEc2Driver, type Ec2DriverOptions } from '../../src/reconcilers/ec
 import { createController, type Controller, type RunResult } from '../../src/controller/controller.js';
 import { DEFAULT_OPTIONS, type ControllerOptions } from '../../src/controller/options.js';
 import type { Clock } from '../../src/controller/clock.js';
+import type { RuntimeStatus } from '../../src/controller/status.js';
 import { EndpointLimiter } from '../../src/controller/limiter.js';
 import { compileInfra, loadAuthFile } from '../../src/schemas/index.js';
 import { FAST } from '../helpers/harness.js';
@@ -24,8 +25,8 @@ export interface InProcessReef {
   store: Store;
   controller: Controller;
   log: MemoryLog;
-  /** one `reef apply --wait`: reconcile until converged, failed or timed out */
-  converge(timeoutMs?: number): Promise<RunResult>;
+  /** one `reef apply --wait`: reconcile until converged, failed or timed out; onTick sees each tick's status */
+  converge(timeoutMs?: number, onTick?: (s: RuntimeStatus) => void): Promise<RunResult>;
   /** the narrowest concurrency window the site's endpoint limiter had after any call */
   narrowestWindow(): number;
   close(): Promise<void>;
@@ -57,7 +58,7 @@ export async function startReef(
     store,
     controller,
     log,
-    converge: (timeoutMs = 30_000) => controller.run(spec.id, { timeoutMs }),
+    converge: (timeoutMs = 30_000, onTick) => controller.run(spec.id, { timeoutMs, onStatus: onTick }),
     narrowestWindow: () => limiter.narrowest,
     async close() {
       await controller.stop();

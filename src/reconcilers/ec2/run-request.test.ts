@@ -35,6 +35,14 @@ describe('runInstancesInput', () => {
     expect(tags[0]).toEqual({ Key: 'Name', Value: 'reef-demo-web-0f3c2a9e' });
   });
 
+  it("skips the node prefix of the controller's ids, so instances of one node get different names", () => {
+    const name = (id: string) => runInstancesInput({ ...base, instanceId: id, labels: { ...base.labels, instance: id } })
+      .TagSpecifications![0].Tags![0].Value;
+    expect(name('web-4f1c09ab77e2')).toBe('reef-demo-web-4f1c09ab');
+    expect(name('web-90aa12cd34ef')).toBe('reef-demo-web-90aa12cd');
+    expect(name('webserver-1')).toBe('reef-demo-web-webserve'); // another node's prefix is not stripped
+  });
+
   it('passes optional networking fields only when set', () => {
     const input = runInstancesInput({
       ...base,

@@ -11,10 +11,16 @@ export function clientTokenFor(instanceId: string): string {
   return createHash('sha256').update(instanceId).digest('hex');
 }
 
+/** `reef-<infra>-<node>-<8 chars>`: the controller's ids are `<node>-<random hex>`, so the node prefix is skipped. */
+export function defaultName(labels: CreateRequest<Ec2Resource>['labels'], instanceId: string): string {
+  const own = instanceId.startsWith(`${labels.node}-`) ? instanceId.slice(labels.node.length + 1) : instanceId;
+  return `reef-${labels.infra}-${labels.node}-${own.slice(0, 8)}`;
+}
+
 export function instanceTags(req: CreateRequest<Ec2Resource>): Tag[] {
   const { labels, instanceId } = req;
   const tags: Record<string, string> = {
-    Name: `reef-${labels.infra}-${labels.node}-${instanceId.slice(0, 8)}`,
+    Name: defaultName(labels, instanceId),
     ...(req.resource.tags ?? {}),
     // reef's own tags come last so user tags can never hide an instance from list()/GC.
     [LABEL_KEYS.infra]: labels.infra,
