@@ -96,6 +96,15 @@ export class Controller {
     return this.runtimes.get(infraId)?.runtime.status;
   }
 
+  /**
+   * Marks a live instance of an infra this process reconciles for removal (a scale-down that names it): the
+   * running runtime owns its instances in memory, so a mark written only to the store would not be seen.
+   * False when this process does not reconcile the infra or has no such instance.
+   */
+  removeInstance(infraId: string, instanceId: string, reason = 'scale-down'): boolean {
+    return this.runtimes.get(infraId)?.runtime.removeInstance(instanceId, reason) ?? false;
+  }
+
   /** Wakes an infra's runtime now (after apply/scale through this process). */
   nudge(infraId: string): void {
     this.runtimes.get(infraId)?.runtime.requestTick();

@@ -110,6 +110,13 @@ export class InfraRuntime {
     return () => this.listeners.delete(fn);
   }
 
+  /** Destroys one instance now (see Controller.removeInstance); false if it is not tracked here. */
+  removeInstance(id: string, reason: string): boolean {
+    if (!this.fleet.destroy(id, reason)) return false;
+    this.requestTick();
+    return true;
+  }
+
   requestTick(): void {
     if (this.stopped) return;
     if (this.ticking) {
