@@ -5,7 +5,7 @@ import type { Logger } from '../util/log.js';
 
 export interface ApiContext {
   store: Store;
-  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined };
+  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined; removeInstance?(infraId: string, instanceId: string): boolean };
   registry: { resourceSchemas(): Record<string, object> };
   log: Logger;
   /** how often an event stream polls the store's event log, and how often it sends a heartbeat */

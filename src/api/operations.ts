@@ -8,13 +8,14 @@ import { randomBytes } from 'node:crypto';
 import type { Store, NodeRecord, PutInfraResult } from '../state/store.js';
 import type { Strategy } from '../spec/types.js';
 import { compileInfra, loadAuthFile } from '../schemas/index.js';
-import { FatalError } from '../reconcilers/errors.js';
-import { REQUEST_BODY, refuseImports } from './yaml-body.js';
+import { FatalError, isReefError } from '../reconcilers/errors.js';
+import { REQUEST_BODY, REQUEST_BODY_NODES, refuseImports } from './yaml-body.js';
 import { apiError } from './errors.js';
 
 export interface CoreDeps {
   store: Store;
-  controller: { nudge(id: string): void };
+  /** removeInstance: when this process reconciles the infra, its runtime must be told (it owns the instances) */
+  controller: { nudge(id: string): void; removeInstance?(infraId: string, instanceId: string): boolean };
   registry: { resourceSchemas(): Record<string, object> };
 }
 
@@ -30,13 +31,13 @@ export interface ApplyInput {
 
 export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutInfraResult> {
   refuseImports(input.infra, REQUEST_BODY);
-  if (input.nodes !== undefined) refuseImports(input.nodes, `${REQUEST_BODY}: nodes`);
+  if (input.nodes !== undefined) refuseImports(input.nodes, REQUEST_BODY_NODES);
   const authPath = input.authPath === undefined ? undefined : resolve(input.authPath);
-  if (authPath) loadAuthFile(authPath); // a bad auth file changes nothing
+  if (authPath) checkAuthFile(authPath); // a bad auth file changes nothing
   let spec = compileInfra({
     infraFile: REQUEST_BODY,
     infraText: input.infra,
-    ...(input.nodes !== undefined ? { nodesText: input.nodes, nodesFile: `${REQUEST_BODY}: nodes` } : {}),
+    ...(input.nodes !== undefined ? { nodesText: input.nodes, nodesFile: REQUEST_BODY_NODES } : {}),
     nodeDefs: await deps.store.getNodeDefs(),
     id: input.id,
     strategy: input.strategy,
@@ -51,6 +52,15 @@ export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutI
   for (const n of await deps.store.getNodes(spec.id)) if (n.failedReason) await deps.store.setNodeFailed(spec.id, n.name, null);
   deps.controller.nudge(spec.id);
   return put;
+}
+
+function checkAuthFile(path: string): void {
+  try {
+    loadAuthFile(path);
+  } catch (e) {
+    if (isReefError(e)) throw e; // SpecError: positions and schema messages, never the file's values
+    throw apiError.badRequest(`cannot read the auth file ${path} on the server: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
 }
 
 export interface ScaleInput {
@@ -71,8 +81,11 @@ export async function scaleNode(deps: CoreDeps, infraId: string, node: string, i
     const victim = (await store.listInstances(infraId)).find((i) => i.node === node && !i.destroyReason &&
       (i.id === input.instance || i.addresses.ip === input.instance || i.addresses.privateIp === input.instance));
     if (!victim) throw new FatalError('REEF_INSTANCE_UNKNOWN', `node ${node} has no live instance with id or address "${input.instance}"`);
-    const updated = await store.setTarget(infraId, node, target); // refuses an out-of-range target before anything is marked
-    await store.updateInstance(victim.id, { destroyReason: 'scale-down' });
+    // out of range: the store's own refusal, before anything is marked
+    if (target < current.min || target > current.max) await store.setTarget(infraId, node, target);
+    // mark the victim first, so a tick between the two writes cannot pick another one to scale down
+    if (!deps.controller.removeInstance?.(infraId, victim.id)) await store.updateInstance(victim.id, { destroyReason: 'scale-down' });
+    const updated = await store.setTarget(infraId, node, target);
     removed = victim.id;
     deps.controller.nudge(infraId);
     return { node: updated, removed };

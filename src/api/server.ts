@@ -21,7 +21,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiDeps {
   store: Store;
-  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined };
+  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined; removeInstance?(infraId: string, instanceId: string): boolean };
   registry: { resourceSchemas(): Record<string, object> };
   token: string;
   log: Logger;

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, visit, isNode } from 'yaml';
 import { SpecError, type Diagnostic } from '../schemas/index.js';
 
 export const REQUEST_BODY = '<request body>';
+export const REQUEST_BODY_NODES = '<request body: nodes>';
 const IMPORT_TAG = /^!(yaml|text)_import$/;
 
 export function refuseImports(text: string, file: string): void {
