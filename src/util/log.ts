@@ -38,7 +38,8 @@ export function createLogger(opts: LogOptions = {}): Logger {
     });
     return pino(base, transport);
   }
-  return opts.destination ? pino(base, opts.destination as never) : pino(base, pino.destination(2));
+  // synchronous: a final table printed on stdout must come after every log line, not interleave with a buffer
+  return opts.destination ? pino(base, opts.destination as never) : pino(base, pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that drops everything (tests, benchmarks). */
