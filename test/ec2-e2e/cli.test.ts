@@ -46,6 +46,9 @@ describe('ec2-ping through the reef CLI', () => {
   });
 
   it('deploys the example: tagged, idempotent, rendered creates; the cloud read by tag, never per instance', async () => {
+    const validate = await reef(['validate', ...site.applyArgs]);
+    expect(validate.code).toBe(0);
+    expect(site.fake.requests).toEqual([]); // validate calls no cloud
     const run = await reef(['--log-level', 'debug', 'apply', ...site.applyArgs, '--wait', '--timeout', '60']);
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(run.code).toBe(0);
@@ -87,10 +90,17 @@ describe('ec2-ping through the reef CLI', () => {
   it('scales ping_sender up one by one, then down: TerminateInstances hits the youngest first', async () => {
     const added: string[] = [];
     for (const to of [2, 3]) {
+      // an unavailable cloud (twice: the SDK retries once) puts an error through reef's logs and store
+      if (to === 2) for (let i = 0; i < 2; i++) site.fake.failNext('Unavailable', 'Please try again shortly.', { action: 'RunInstances', status: 503 });
       const { run, requests } = await scale(to);
       expect(run.code).toBe(0);
       const created = requests.filter((r) => r.action === 'RunInstances' && r.outcome === 'ok');
       expect(created).toHaveLength(1);
+      if (to === 2) {
+        expect(requests.filter((r) => r.outcome === 'Unavailable')).toHaveLength(2);
+        const errs = run.logs.map((l) => l.err as { code?: string; message?: string } | undefined);
+        expect(errs).toContainEqual(expect.objectContaining({ code: 'Unavailable', message: 'Please try again shortly.' }));
+      }
       added.push(created[0].params.ClientToken);
       expect(describesById(requests)).toBe(0);
     }

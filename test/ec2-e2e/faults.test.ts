@@ -47,11 +47,9 @@ describe('ec2-ping in process, with cloud faults', () => {
     expect(reef.log.text()).toContain('ready → failed: the resource is stopped: shutting-down');
   });
 
-  // Known controller bug (reported to the lead): an instance already seen running that vanishes at once
-  // (terminated, no shutting-down observed) within 60 s of its create is not trusted to be gone
-  // (isDeadOrGone applies the creation grace period in every state), and the unchanged 'absent' observation
-  // is never sent again, so reef reports the infra converged with the VM missing. Flip to it() once fixed.
-  it.fails('replaces an instance terminated out of band (gone at once)', async () => {
+  // An instance seen running that vanishes at once (no shutting-down observed) within 60 s of its create: its
+  // absence is trusted because it was seen, not held back by the creation grace period.
+  it('replaces an instance terminated out of band (gone at once)', async () => {
     const { site, reef } = await setUp({ fake: { shutdownMs: 0 } });
     expect((await reef.converge()).kind).toBe('converged');
     const [victim] = liveInstances(site.fake).filter((i) => i.tags['reef.node'] === 'ping_sender');
