@@ -221,7 +221,8 @@ export class InfraRuntime {
       const ref = t.rec.ref;
       if (!ref || !observed.listed.has(`${ref.driver}|${ref.endpoint}`)) continue;
       const o = observed.byInstance.get(t.rec.id) ?? { exists: false as const, ref };
-      this.fleet.observe(t, o, t.rec.state === 'booting' || t.rec.state === 'destroying');
+      // waiting states and absences are told every tick: a grace period may have run out since the last one
+      this.fleet.observe(t, o, !o.exists || t.rec.state === 'booting' || t.rec.state === 'destroying');
     }
   }
 

@@ -54,8 +54,8 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
         const o = observationOf(event);
         if (!o) return false;
         if (o.exists) return o.phase === 'stopped' || o.phase === 'failed';
-        // a fresh resource may not be visible yet: only trust "absent" after the grace period
-        return now() - (context.createdRefAt ?? 0) >= CREATION_GRACE_MS;
+        // a fresh resource may not be visible yet: trust "absent" once it was seen, or after the grace period
+        return Boolean(context.seenRunning) || now() - (context.createdRefAt ?? 0) >= CREATION_GRACE_MS;
       },
       isAbsent: ({ event }: { event: AnyEvent }) => observationOf(event)?.exists === false,
       allProbesOk: ({ event }: { event: AnyEvent }) => (event.output as Probe[]).every((p) => p.ok),
@@ -74,7 +74,7 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
       }),
       recordObservation: assign(({ context, event }: { context: InstanceContext; event: AnyEvent }) => {
         const o = observationOf(event);
-        return { addresses: o?.exists ? o.addresses : context.addresses };
+        return { addresses: o?.exists ? o.addresses : context.addresses, seenRunning: true };
       }),
       recordError: assign({ lastError: ({ event }: { event: AnyEvent }) => errorOf(event).toJSON() }),
       recordProbes: assign({ lastProbes: ({ event }: { event: AnyEvent }) => event.output as Probe[] }),

@@ -202,3 +202,17 @@ describe('instance machine', () => {
     expect(topState(second.getSnapshot())).toBe('booting');
   });
 });
+
+describe('instance machine: absence after being seen', () => {
+  it('a ready instance that vanishes within the grace period fails at once (it was seen running)', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects();
+    const actor = start(effects, clock);
+    await flush();
+    actor.send({ type: 'instance.observed', observation: running });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    actor.send({ type: 'instance.observed', observation: { exists: false, ref } });
+    expect(topState(actor.getSnapshot())).toBe('failed');
+  });
+});

@@ -22,6 +22,8 @@ export interface InstanceContext {
   readyAt?: number | null;
   /** fingerprint of the node definition the instance was created from (absent in snapshots of older reefs) */
   specHash?: string | null;
+  /** the cloud has shown the resource running: from then on, its absence is trusted (no grace period) */
+  seenRunning?: boolean;
   /** SSH host key fingerprint seen when the instance was first configured (trust on first use) */
   hostKey?: string | null;
 }
