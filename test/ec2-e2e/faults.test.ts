@@ -75,6 +75,23 @@ describe('ec2-ping in process, with cloud faults', () => {
     expect(reef.log.text()).toMatch(/"action":"RunInstances".*"code":"TimeoutError"/);
   });
 
+  it('resumes a create interrupted before its answer with the same ClientToken: no twin', async () => {
+    const { site, reef } = await setUp();
+    site.fake.delayRunResponses(1, 5_000); // launched server-side at once, answered only after 5 s
+    // `reef apply --wait --timeout 1`: the run gives up mid-call (its request is aborted); a later reef takes over
+    expect((await reef.converge(1_000)).kind).toBe('timeout');
+    expect(site.fake.instanceList()).toHaveLength(1);
+    await reef.restart();
+    const [row] = await reef.store.listInstances(reef.infraId);
+    expect(row).toMatchObject({ state: 'creating', ref: null });
+
+    expect((await reef.converge()).kind).toBe('converged');
+    const tokens = site.fake.calls('RunInstances').map((r) => r.params.ClientToken);
+    expect(tokens.filter((t) => t === row.id)).toHaveLength(2);
+    expect(site.fake.instanceList()).toHaveLength(2);
+    await expectCloudMatchesStore(site, reef);
+  });
+
   it('converges while 30 % of calls are throttled, and the endpoint limiter narrows', async () => {
     // maxAttempts 1: no SDK-level retry, so every throttle reaches reef's own backoff and the endpoint limiter
     const { site, reef } = await setUp({ fake: { seed: 42 } }, { driver: { maxAttempts: 1 }, options: { concurrency: 8 } });

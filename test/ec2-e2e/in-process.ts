@@ -23,12 +23,15 @@ import type { Ec2Site } from './site.js';
 export interface InProcessReef {
   infraId: string;
   store: Store;
-  controller: Controller;
+  /** the current controller (a restart replaces it) */
+  readonly controller: Controller;
   log: MemoryLog;
   /** one `reef apply --wait`: reconcile until converged, failed or timed out; onTick sees each tick's status */
   converge(timeoutMs?: number, onTick?: (s: RuntimeStatus) => void): Promise<RunResult>;
   /** the narrowest concurrency window the site's endpoint limiter had after any call */
   narrowestWindow(): number;
+  /** a later `reef` process: the current controller and drivers are stopped, new ones reopen the same store */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,26 +46,37 @@ export async function startReef(
   const modules = BUILTIN_DRIVERS.map((m) =>
     m.type === 'ec2' ? { ...m, load: async () => (deps: Parameters<typeof createEc2Driver>[0]) => createEc2Driver(deps, opts.driver) } : m,
   );
-  const registry = new DriverRegistry(modules, { stateDir, log: log.logger });
-  const spec = compileInfra({ infraFile: site.infraFile, nodesFile: site.nodesFile, resourceSchemas: registry.resourceSchemas() });
-  await store.putInfra(spec, { authPath: site.authFile });
   const options = { ...FAST, ...opts.options };
   const limiter = new RecordingLimiter({ concurrency: options.concurrency ?? DEFAULT_OPTIONS.concurrency });
-  const controller = createController({
-    store, registry, log: log.logger, clock: opts.clock, options, loadAuth: loadAuthFile,
-  });
-  // Why the cast: the controller keeps its limiters private; seeding the map is the only way to watch one.
-  (controller as unknown as { limiters: Map<string, EndpointLimiter> }).limiters.set(`ec2|${site.fake.url}|eu-west-1`, limiter);
+  const open = () => {
+    const registry = new DriverRegistry(modules, { stateDir, log: log.logger });
+    const controller = createController({ store, registry, log: log.logger, clock: opts.clock, options, loadAuth: loadAuthFile });
+    // Why the cast: the controller keeps its limiters private; seeding the map is the only way to watch one.
+    (controller as unknown as { limiters: Map<string, EndpointLimiter> }).limiters.set(`ec2|${site.fake.url}|eu-west-1`, limiter);
+    return { registry, controller };
+  };
+  let current = open();
+  const spec = compileInfra({ infraFile: site.infraFile, nodesFile: site.nodesFile, resourceSchemas: current.registry.resourceSchemas() });
+  await store.putInfra(spec, { authPath: site.authFile });
+  const shutdown = async () => {
+    await current.controller.stop();
+    await current.registry.close();
+  };
   return {
     infraId: spec.id,
     store,
-    controller,
+    get controller() {
+      return current.controller;
+    },
     log,
-    converge: (timeoutMs = 30_000, onTick) => controller.run(spec.id, { timeoutMs, onStatus: onTick }),
+    converge: (timeoutMs = 30_000, onTick) => current.controller.run(spec.id, { timeoutMs, onStatus: onTick }),
     narrowestWindow: () => limiter.narrowest,
+    async restart() {
+      await shutdown();
+      current = open();
+    },
     async close() {
-      await controller.stop();
-      await registry.close();
+      await shutdown();
       await store.close();
     },
   };
