@@ -24,6 +24,8 @@ const cases: Array<[string, unknown, string, boolean, string?]> = [
   ['reset', socketError('ECONNRESET', 'socket hang up'), 'REEF_DOCKER_UNREACHABLE', true],
   ['socket permission', socketError('EACCES', 'connect EACCES /var/run/docker.sock'), 'REEF_DOCKER_FORBIDDEN', false],
   ['engine 500', httpError(500, 'server error', 'driver failed programming external connectivity'), 'REEF_DOCKER_SERVER', true],
+  ['host port held by a container', httpError(500, 'server error', 'driver failed programming external connectivity on endpoint reef-x-web-web-1 (6c08214e): Bind for 127.0.0.1:47998 failed: port is already allocated'), 'REEF_DOCKER_PORT_IN_USE', false, 'port is already allocated'],
+  ['host port held by a process', httpError(500, 'server error', 'driver failed programming external connectivity on endpoint reef-x-web-web-1 (a1559a7d): Error starting userland proxy: listen tcp4 127.0.0.1:47999: bind: address already in use'), 'REEF_DOCKER_PORT_IN_USE', false, 'address already in use'],
   ['engine 503', httpError(503, undefined, 'service unavailable'), 'REEF_DOCKER_SERVER', true],
   ['no such image on create', httpError(404, 'no such container', 'No such image: reef-test/nope:1'), 'REEF_DOCKER_IMAGE_NOT_FOUND', false, 'No such image: reef-test/nope:1'],
   ['no such image on inspect', httpError(404, 'no such image', 'no such image: x:1: No such image: x:1'), 'REEF_DOCKER_IMAGE_NOT_FOUND', false],

@@ -39,6 +39,15 @@ export function isNoSuchImage(e: unknown): boolean {
   return statusOf(e) === 404 && /no such image|not found|does not exist/i.test(dockerMessage(e)) && !/network/i.test(dockerMessage(e));
 }
 
+/**
+ * A published host port someone else holds: another container ("port is already allocated") or a host process
+ * (the userland proxy's "bind: address already in use"). Docker says 500, but retrying cannot help until that
+ * holder goes, and reef never has two instances of one node on a port (a replacement waits for its predecessor).
+ */
+export function isPortInUse(e: unknown): boolean {
+  return statusOf(e) === 500 && /port is already allocated|address already in use/i.test(dockerMessage(e));
+}
+
 export interface ClassifyOptions {
   /** the caller's signal: an abort it caused is reported as such, not as a broken engine. */
   signal?: AbortSignal;
@@ -69,6 +78,7 @@ export function classifyDockerError(e: unknown, what: string, opts: ClassifyOpti
     if (/timed? ?out|socket hang up/i.test(said)) return new TransientError('REEF_DOCKER_UNREACHABLE', message, options);
     return new TransientError('REEF_DOCKER_UNCLASSIFIED', message, { ...options, classified: false });
   }
+  if (isPortInUse(e)) return new FatalError('REEF_DOCKER_PORT_IN_USE', message, options);
   if (status >= 500 || status === 429) return new TransientError('REEF_DOCKER_SERVER', message, options);
   if (isNoSuchContainer(e)) return new TransientError('REEF_DOCKER_CONTAINER_GONE', message, options);
   if (isNoSuchImage(e)) return new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', message, options);
