@@ -38,7 +38,7 @@ export function generateKey(dir: string): KeyPair {
 /** Pieces of a secret long enough to be recognisable: the whole text and each base64 line of a key body. */
 export function secretFragments(secret: string): string[] {
   const lines = secret.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
-  return [secret.trim(), ...lines];
+  return [...new Set([secret.trim(), ...lines])];
 }
 
 export interface Run extends CliResult {
