@@ -4,6 +4,7 @@
  * and eventual consistency. Every case ends with the cloud holding exactly what the store says.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/controller/plan.js';
 import { liveInstances, startSite, type Ec2Site, type SiteOptions } from './site.js';
 import { startReef, type InProcessReef } from './in-process.js';
 
@@ -103,6 +104,20 @@ describe('ec2-ping in process, with cloud faults', () => {
     expect(site.fake.instanceList()).toHaveLength(2);
     await expectCloudMatchesStore(site, reef);
     expect(reef.narrowestWindow()).toBeLessThanOrEqual(4);
+  });
+
+  it('terminates instances stuck pending past the health timeout, and gives the node up after maxFailures', async () => {
+    const { site, reef } = await setUp({ healthTimeoutS: 1, fake: { runningAfterMs: 600_000 } });
+    const result = await reef.converge();
+    expect(result.kind).toBe('failed');
+    if (result.kind !== 'failed') return;
+    expect(result.status.failedNodes).toEqual([
+      { node: 'ping_receiver', reason: 'REEF_INSTANCE_TIMEOUT: not ready within the health_check timeout (1 s)' },
+    ]);
+    expect(site.fake.calls('RunInstances')).toHaveLength(DEFAULT_LIMITS.maxFailures);
+    expect(site.fake.calls('TerminateInstances')).toHaveLength(DEFAULT_LIMITS.maxFailures);
+    expect(liveInstances(site.fake)).toEqual([]); // nothing leaked
+    expect(await reef.store.listInstances(reef.infraId)).toEqual([]);
   });
 
   it('creates no second VM while a new instance is invisible to DescribeInstances', async () => {
