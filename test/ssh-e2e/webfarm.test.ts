@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { containersOf, sweep } from '../docker-e2e/e2e.js';
 import { explain, uniqueId } from '../docker-e2e/e2e.js';
+import { openSqliteStore } from '../../src/state/sqlite/index.js';
+import type { Probe } from '../../src/reconcilers/driver.js';
 import { generateKey, httpText, leaksOf, requireVmImages, ROOT, Session, type KeyPair } from './harness.js';
 
 interface Shape {
@@ -88,8 +90,22 @@ describe.each(SHAPES)('$example: docker + $manager over SSH', (shape) => {
     expect(r.code, explain(r)).toBe(0);
     console.info(`[ssh-e2e] ${shape.example} apply --wait: ${Date.now() - started} ms`);
     await checkFarm(shape.web.count);
-    // the controller's own record of the last health probes: all five kinds ran and passed
-    expect(r.stderr).toMatch(/"ssh connected"/);
+    // each instance's last health probes, as the controller persisted them: every configured kind ran and passed
+    const store = openSqliteStore(session.state, { readonly: true });
+    try {
+      const instances = await store.listInstances(id);
+      expect(instances).toHaveLength(1 + shape.web.count);
+      for (const inst of instances) {
+        const probes = (inst.snapshot as { context?: { lastProbes?: Probe[] } }).context?.lastProbes ?? [];
+        const port = inst.node === shape.db.node ? shape.db.port : shape.web.port;
+        expect(probes.filter((p) => !p.ok), inst.id).toEqual([]);
+        expect(probes.map((p) => p.name), inst.id).toEqual(
+          expect.arrayContaining([`port ${port}`, `url http://${inst.addresses.ip}:${port}/`, 'ssh']),
+        );
+      }
+    } finally {
+      await store.close();
+    }
   }, 240_000);
 
   if (shape.web.scaleTo) {
