@@ -9,7 +9,7 @@ import type { Store, NodeRecord, PutInfraResult } from '../state/store.js';
 import type { Strategy } from '../spec/types.js';
 import { compileInfra, loadAuthFile } from '../schemas/index.js';
 import { FatalError, isReefError } from '../reconcilers/errors.js';
-import { REQUEST_BODY, REQUEST_BODY_NODES, refuseImports } from './yaml-body.js';
+import { REQUEST_BODY, REQUEST_BODY_NODES, refuseUnsafeYaml } from './yaml-body.js';
 import { apiError } from './errors.js';
 
 export interface CoreDeps {
@@ -30,8 +30,8 @@ export interface ApplyInput {
 }
 
 export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutInfraResult> {
-  refuseImports(input.infra, REQUEST_BODY);
-  if (input.nodes !== undefined) refuseImports(input.nodes, REQUEST_BODY_NODES);
+  refuseUnsafeYaml(input.infra, REQUEST_BODY);
+  if (input.nodes !== undefined) refuseUnsafeYaml(input.nodes, REQUEST_BODY_NODES);
   const authPath = input.authPath === undefined ? undefined : resolve(input.authPath);
   if (authPath) checkAuthFile(authPath); // a bad auth file changes nothing
   let spec = compileInfra({

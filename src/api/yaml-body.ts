@@ -1,23 +1,32 @@
 /**
- * YAML that arrives in a request body. Import tags are refused there: `!text_import {url: file:///etc/…}`
- * would read the server's files on a client's behalf. (A CLI with `--server` inlines its imports first.)
+ * YAML that arrives in a request body. Refused there, so a token holder cannot reach into the server:
+ * - import tags: `!text_import {url: file:///etc/…}` would read the server's files on a client's behalf
+ *   (a CLI with `--server` inlines its imports first);
+ * - templates that touch `constructor`, `__proto__` or `prototype`: nunjucks has no sandbox, and
+ *   `{{ "".constructor.constructor("…")() }}` would run JavaScript in the server while rendering.
  */
-import { LineCounter, parseDocument, visit, isNode } from 'yaml';
+import { LineCounter, parseDocument, visit, isNode, isScalar } from 'yaml';
 import { SpecError, type Diagnostic } from '../schemas/index.js';
 
 export const REQUEST_BODY = '<request body>';
 export const REQUEST_BODY_NODES = '<request body: nodes>';
 const IMPORT_TAG = /^!(yaml|text)_import$/;
+const TEMPLATE = /\{\{|\{%/;
+const JS_INTERNALS = /\b(constructor|__proto__|prototype)\b/;
 
-export function refuseImports(text: string, file: string): void {
+export function refuseUnsafeYaml(text: string, file: string): void {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false });
   if (doc.errors.length > 0) return; // the schema loader reports syntax errors with their positions
   const found: Diagnostic[] = [];
   visit(doc, (_key, node) => {
-    if (!isNode(node) || !node.tag || !IMPORT_TAG.test(node.tag)) return;
-    const pos = lines.linePos(node.range?.[0] ?? 0);
-    found.push({ file, line: pos.line, col: pos.col, path: '', message: `${node.tag} is not allowed in a request body (the server does not read its own files for a client); inline the imported file` });
+    if (!isNode(node)) return;
+    const pos = () => lines.linePos(node.range?.[0] ?? 0);
+    if (node.tag && IMPORT_TAG.test(node.tag)) {
+      found.push({ file, ...pos(), path: '', message: `${node.tag} is not allowed in a request body (the server does not read its own files for a client); inline the imported file` });
+    } else if (isScalar(node) && typeof node.value === 'string' && TEMPLATE.test(node.value) && JS_INTERNALS.test(node.value)) {
+      found.push({ file, ...pos(), path: '', message: `a template may not use "${JS_INTERNALS.exec(node.value)![1]}" (it would reach JavaScript internals on the server)` });
+    }
   });
   if (found.length > 0) throw new SpecError(found);
 }

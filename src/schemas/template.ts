@@ -12,6 +12,7 @@ import { FatalError, TransientError } from '../reconcilers/errors.js';
 import type { InfraSpec, NodeSpec, Variables } from '../spec/types.js';
 import { closest, didYouMean } from './did-you-mean.js';
 import { trackMissing, withRecorder, type RenderRecorder } from './template-recorder.js';
+import { guardMemberLookup } from './template-guard.js';
 
 export interface TemplateScope {
   variables: Variables;
@@ -116,6 +117,7 @@ function pythonList(items: string[]): string[] {
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 env.addFilter('b64encode', (value: unknown) => Buffer.from(String(value), 'utf8').toString('base64'));
 trackMissing(env);
+guardMemberLookup(); // no way from a template to Function (see template-guard.ts)
 
 const MAX_CACHED = 1000;
 const cache = new Map<string, nunjucks.Template>();

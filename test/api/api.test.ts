@@ -151,6 +151,23 @@ describe('/v1 infras', () => {
     expect(res.body).not.toContain('root:');
   });
 
+  it('refuses templates that reach JavaScript internals (nunjucks is no sandbox)', async () => {
+    const nodes = (template: string) => `'node_def:evil':\n  - resource: { type: dummy }\n    contextualisation:\n      type: cloudinit\n      context_template: '${template}'\n`;
+    const plain = await call('PUT', '/v1/nodedefs', nodes('{{ "".constructor.constructor("return process.pid")() }}'));
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json().message).toMatch(/^<request body>:5:\d+: a template may not use "constructor"/);
+    // a computed key passes the text check; the renderer itself refuses the lookup when it renders
+    const computed = await call('PUT', '/v1/infras/evil', {
+      infra: 'infra_name: evil\nnodes:\n  - name: a\n    type: evil\n',
+      nodes: nodes('{{ ""["constr" ~ "uctor"]["constr" ~ "uctor"]("return process.exit(7)")() }}'),
+    });
+    expect(computed.statusCode).toBe(200);
+    const s = await h.waitFor('evil', (x) => x.nodes[0].failedReason !== null);
+    expect(s.nodes[0].failedReason).toContain('templates may not use "constructor"');
+    expect(h.cloud.all('evil')).toEqual([]); // rendered before create: nothing was made
+    await call('DELETE', '/v1/infras/evil');
+  });
+
   it('413 for bodies over 1 MiB', async () => {
     const big = 'a'.repeat(1024 * 1024 + 10);
     const res = await call('POST', '/infrastructures/', big);

@@ -4,14 +4,14 @@ import type { ApiContext } from '../context.js';
 import { checkNodeDefs } from '../../schemas/node-defs.js';
 import { loadYamlText } from '../../schemas/index.js';
 import { throwIfAny } from '../../schemas/diagnostics.js';
-import { REQUEST_BODY, refuseImports } from '../yaml-body.js';
+import { REQUEST_BODY, refuseUnsafeYaml } from '../yaml-body.js';
 import { apiError } from '../errors.js';
 
 /** Registered inside a context whose body parser hands over raw text (see server.ts). */
 export async function v1NodeDefRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.put('/v1/nodedefs', async (req) => {
     if (typeof req.body !== 'string' || req.body.trim() === '') throw apiError.badRequest('the body must be node definitions (YAML)');
-    refuseImports(req.body, REQUEST_BODY);
+    refuseUnsafeYaml(req.body, REQUEST_BODY);
     const checked = checkNodeDefs(loadYamlText(req.body, REQUEST_BODY), ctx.registry.resourceSchemas());
     throwIfAny(checked.diagnostics);
     return { imported: await ctx.store.putNodeDefs(checked.defs) };
