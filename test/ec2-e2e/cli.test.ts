@@ -85,7 +85,7 @@ describe('ec2-ping through the reef CLI', () => {
 
     expect(site.fake.calls('DescribeInstances').length).toBeGreaterThan(0);
     expect(describesById(site.fake.requests)).toBe(0); // the per-tick count is in observe-cost.test.ts
-  });
+  }, 60_000);
 
   it('scales ping_sender up one by one, then down: TerminateInstances hits the youngest first', async () => {
     const added: string[] = [];
@@ -120,7 +120,7 @@ describe('ec2-ping through the reef CLI', () => {
     expect(report.ping_sender.scaling).toMatchObject({ actual: 1, target: 1 });
     expect(Object.keys(report.ping_sender.instances)).not.toContain(added[0]);
     expect(liveInstances(site.fake)).toHaveLength(2);
-  });
+  }, 90_000); // six CLI processes: room for a loaded CI machine
 
   it('destroy --wait terminates everything it created', async () => {
     const run = await reef(['--log-level', 'debug', 'destroy', INFRA, '--wait', '--timeout', '60']);
