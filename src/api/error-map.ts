@@ -15,8 +15,6 @@ const STATUS_BY_CODE: Array<[code: string | RegExp, status: number]> = [
   ['REEF_SCALE_UNKNOWN_NODE', 404],
   ['REEF_INSTANCE_UNKNOWN', 404],
   ['REEF_SCALE_OUT_OF_RANGE', 409],
-  ['REEF_API_CONFLICT', 409],
-  ['REEF_API_BODY_TOO_LARGE', 413],
   ['REEF_API_BAD_REQUEST', 400],
   // fastify's own: schema validation, body parsing, limits
   ['FST_ERR_VALIDATION', 400],

@@ -5,5 +5,4 @@ export const apiError = {
   unauthorized: (message = 'missing or bad bearer token (Authorization: Bearer <token>)') => new FatalError('REEF_API_UNAUTHORIZED', message),
   badRequest: (message: string) => new FatalError('REEF_API_BAD_REQUEST', message),
   notFound: (message: string) => new FatalError('REEF_API_NOT_FOUND', message),
-  conflict: (message: string) => new FatalError('REEF_API_CONFLICT', message),
 };
