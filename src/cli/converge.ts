@@ -28,6 +28,8 @@ export async function converge(app: App, infraId: string, opts: ConvergeOptions)
         return { exitCode: EXIT.ok, status: result.status, message: result.status.phase === 'destroyed' ? `${infraId}: destroyed` : `${infraId}: ready` };
       case 'failed':
         return { exitCode: EXIT.notConverged, status: result.status, message: failedMessage(infraId, result.status) };
+      case 'stopped':
+        return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: reconciliation stopped before it converged (another controller took over?)` };
       case 'timeout':
         return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: did not converge within ${Math.round(opts.timeoutMs / 1000)} s${describeWaiting(result.status)}` };
       case 'held': {

@@ -37,6 +37,8 @@ export type RunResult =
   | { kind: 'converged'; status: RuntimeStatus }
   | { kind: 'failed'; status: RuntimeStatus }
   | { kind: 'timeout'; status: RuntimeStatus }
+  /** this process stopped reconciling before an outcome (stop(), or the lease was lost) */
+  | { kind: 'stopped'; status: RuntimeStatus }
   | { kind: 'held'; holder: string };
 
 export class Controller {
@@ -65,9 +67,11 @@ export class Controller {
       return await new Promise<RunResult>((resolve) => {
         const finish = (r: RunResult) => {
           off();
+          offStop();
           this.clock.clearTimeout(timer);
           resolve(r);
         };
+        const offStop = runtime.onStop(() => finish({ kind: 'stopped', status: runtime.status }));
         const timer = this.clock.setTimeout(() => finish({ kind: 'timeout', status: runtime.status }), opts.timeoutMs);
         const off = runtime.onStatus((s) => {
           opts.onStatus?.(s);
@@ -105,17 +109,19 @@ export class Controller {
     return this.runtimes.get(infraId)?.runtime.removeInstance(instanceId, reason) ?? false;
   }
 
-  /** Wakes an infra's runtime now (after apply/scale through this process). */
+  /** Wakes an infra's runtime now (after apply/scale through this process); a serving controller picks up a new infra at once. */
   nudge(infraId: string): void {
-    this.runtimes.get(infraId)?.runtime.requestTick();
+    const entry = this.runtimes.get(infraId);
+    if (entry) entry.runtime.requestTick();
+    else if (this.serving) this.attach(infraId).catch((err) => this.deps.log.error({ err, infra: infraId }, 'could not start reconciling'));
   }
 
   private async discover(): Promise<void> {
     if (!this.serving) return;
     try {
       for (const infra of await this.deps.store.listInfras()) {
+        // runtimes resync themselves; discovery only starts the missing ones (and takes over lapsed leases)
         if (infra.status !== 'destroyed' && !this.runtimes.has(infra.id)) await this.attach(infra.id);
-        else this.nudge(infra.id);
       }
     } catch (err) {
       this.deps.log.error({ err }, 'could not read the store; retrying');

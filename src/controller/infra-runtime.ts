@@ -49,6 +49,7 @@ export class InfraRuntime {
   private readonly fleet: Fleet;
   private readonly log: Logger;
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
+  private readonly stopListeners = new Set<() => void>();
   private ticking = false;
   private tickAgain = false;
   private timer: unknown;
@@ -98,7 +99,9 @@ export class InfraRuntime {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
+    for (const fn of this.stopListeners) fn();
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.endpoints.stop();
     this.fleet.stop();
@@ -115,6 +118,11 @@ export class InfraRuntime {
     if (!this.fleet.destroy(id, reason)) return false;
     this.requestTick();
     return true;
+  }
+
+  onStop(fn: () => void): () => void {
+    this.stopListeners.add(fn);
+    return () => this.stopListeners.delete(fn);
   }
 
   requestTick(): void {
@@ -186,7 +194,17 @@ export class InfraRuntime {
       this.indexSpec();
       await this.endpoints.load(this.spec);
     }
+    const before = new Map(this.nodes.map((n) => [n.name, n.target]));
     this.nodes = await this.deps.store.getNodes(infra.id);
+    // `reef scale --instance` from another process marks its victim in the store along with the new target
+    if (before.size && this.nodes.some((n) => before.get(n.name) !== n.target)) await this.adoptDestroyMarks();
+  }
+
+  private async adoptDestroyMarks(): Promise<void> {
+    for (const row of await this.deps.store.listInstances(this.infra.id)) {
+      const t = this.fleet.get(row.id);
+      if (row.destroyReason && t && !t.rec.destroyReason) this.fleet.destroy(row.id, row.destroyReason);
+    }
   }
 
   private indexSpec(): void {

@@ -26,8 +26,13 @@ export abstract class ReefError extends Error {
     this.name = new.target.name;
   }
 
-  toJSON(): { code: string; message: string; transient: boolean } {
-    return { code: this.code, message: this.message, transient: this.transient };
+  toJSON(): { code: string; message: string; transient: boolean; retryAfterMs?: number } {
+    return {
+      code: this.code,
+      message: this.message,
+      transient: this.transient,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }
 

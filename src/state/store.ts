@@ -53,6 +53,8 @@ export interface InstanceError {
   code: string;
   message: string;
   transient: boolean;
+  /** the cloud's own hint (throttling): retry no sooner than this */
+  retryAfterMs?: number;
 }
 
 export interface InstanceRecord {

@@ -135,3 +135,37 @@ describe('declarative updates', () => {
     expect(h.cloud.count('u1')).toBe(5);
   });
 });
+
+describe('stopping', () => {
+  it('run() settles as "stopped" when the controller stops mid-run', async () => {
+    await h.store.putInfra(infraSpec('s1', [node('a', { impl: { resource: { type: 'dummy', boot_delay: 5000 } } })]));
+    const c = h.controller();
+    const running = c.run('s1', { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await c.stop();
+    expect((await running).kind).toBe('stopped');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('a serving controller and writes from other processes', () => {
+  it('acts on a scale-down naming an instance, written to the store by another process', async () => {
+    await h.store.putInfra(infraSpec('x1', [node('w', { min: 1, max: 5 })]));
+    await h.store.setTarget('x1', 'w', 3);
+    const server = h.controller();
+    await server.serve();
+    const waitFor = async (pred: () => Promise<boolean>) => {
+      for (let i = 0; i < 200; i++) { if (await pred()) return; await new Promise((r) => setTimeout(r, 25)); }
+      throw new Error('condition not reached in 5 s');
+    };
+    await waitFor(async () => (await h.store.listInstances('x1')).filter((i) => i.state === 'ready').length === 3);
+    const victim = (await h.store.listInstances('x1'))[1];
+    // what `reef scale x1 w --instance ID` does when the lease is held elsewhere
+    await h.store.setTarget('x1', 'w', 2);
+    await h.store.updateInstance(victim.id, { destroyReason: 'scale-down' });
+    await waitFor(async () => h.cloud.count('x1') === 2 && (await h.store.listInstances('x1')).length === 2);
+    expect((await h.store.listInstances('x1')).map((i) => i.id)).not.toContain(victim.id);
+    await server.stop();
+  });
+});

@@ -103,7 +103,10 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
     },
     delays: {
       retryDelay: ({ context }: { context: InstanceContext }) =>
-        Math.min(backoffMs(context.attempt, rand(), opts.backoff), Math.max(0, context.deadline - now()) + 1),
+        Math.min(
+          Math.max(backoffMs(context.attempt, rand(), opts.backoff), context.lastError?.retryAfterMs ?? 0),
+          Math.max(0, context.deadline - now()) + 1,
+        ),
       checkDelay: () => opts.checkDelayMs ?? 1000,
       healthInterval: ({ context }: { context: InstanceContext }) => context.healthIntervalMs,
       destroyRecheck: () => 30_000,
