@@ -46,8 +46,14 @@ export interface Run extends CliResult {
 }
 
 export class Session {
-  readonly dir = mkdtempSync(join(tmpdir(), 'reef-ssh-e2e-'));
-  readonly state = join(this.dir, 'state.db');
+  private made?: string;
+  /** made on first use, so a suite filtered out (vitest -t) leaves no temp dir behind */
+  get dir(): string {
+    return (this.made ??= mkdtempSync(join(tmpdir(), 'reef-ssh-e2e-')));
+  }
+  get state(): string {
+    return join(this.dir, 'state.db');
+  }
   /** every CLI run's output, for the secrets check */
   readonly runs: Run[] = [];
 
@@ -63,7 +69,7 @@ export class Session {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 360_000);
     return new Promise((resolve) => {
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -98,7 +104,7 @@ export class Session {
   }
 
   cleanup(): void {
-    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+    if (this.made && existsSync(this.made)) rmSync(this.made, { recursive: true, force: true });
   }
 }
 

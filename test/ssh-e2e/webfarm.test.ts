@@ -86,7 +86,7 @@ describe.each(SHAPES)('$example: docker + $manager over SSH', (shape) => {
 
   it('apply --wait configures every node over SSH and every health check passes', async () => {
     const started = Date.now();
-    const r = await cli(['apply', infra, '--nodes', 'nodes/node_definitions.yaml', '--auth', auth, '--id', id, '--wait', '--timeout', '200']);
+    const r = await cli(['apply', infra, '--nodes', 'nodes/node_definitions.yaml', '--auth', auth, '--id', id, '--wait', '--timeout', '300']);
     expect(r.code, explain(r)).toBe(0);
     console.info(`[ssh-e2e] ${shape.example} apply --wait: ${Date.now() - started} ms`);
     await checkFarm(shape.web.count);
@@ -100,13 +100,13 @@ describe.each(SHAPES)('$example: docker + $manager over SSH', (shape) => {
         const port = inst.node === shape.db.node ? shape.db.port : shape.web.port;
         expect(probes.filter((p) => !p.ok), inst.id).toEqual([]);
         expect(probes.map((p) => p.name), inst.id).toEqual(
-          expect.arrayContaining([`port ${port}`, `url http://${inst.addresses.ip}:${port}/`, 'ssh']),
+          expect.arrayContaining([`port ${port}`, `url http://${inst.addresses.ip}${port === 80 ? '' : `:${port}`}/`, 'ssh']),
         );
       }
     } finally {
       await store.close();
     }
-  }, 240_000);
+  }, 330_000);
 
   if (shape.web.scaleTo) {
     it(`scale ${shape.web.node} ${shape.web.count} → ${shape.web.scaleTo} → ${shape.web.count}: the new server is configured, the youngest goes`, async () => {
