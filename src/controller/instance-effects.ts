@@ -122,7 +122,9 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       }
       const section = implementation.health_check ?? {};
       const rendered = renderDeep(section, scopeFor(c, node, c.addresses.ip)) as typeof section;
-      const ssh = rendered.ssh ? await sshTargetFor(c, implementation, implementation.config_management) : undefined;
+      const scope = scopeFor(c, node, c.addresses.ip);
+      const config = implementation.config_management && renderDeep(implementation.config_management, scope);
+      const ssh = rendered.ssh ? await sshTargetFor(c, implementation, config) : undefined;
       probes.push(...(await runHealthChecks(rendered, c.addresses, ctx, { ssh })));
       return probes;
     },
