@@ -120,11 +120,11 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       if (own?.exists && own.health) {
         probes.push({ name: 'container health', ok: own.health === 'healthy', detail: `the resource reports ${own.health}` });
       }
-      const section = implementation.health_check ?? {};
-      const rendered = renderDeep(section, scopeFor(c, node, c.addresses.ip)) as typeof section;
       const scope = scopeFor(c, node, c.addresses.ip);
-      const config = implementation.config_management && renderDeep(implementation.config_management, scope);
-      const ssh = rendered.ssh ? await sshTargetFor(c, implementation, config) : undefined;
+      const rendered = renderDeep(implementation.health_check ?? {}, scope);
+      const ssh = rendered.ssh
+        ? await sshTargetFor(c, implementation, implementation.config_management && renderDeep(implementation.config_management, scope))
+        : undefined;
       probes.push(...(await runHealthChecks(rendered, c.addresses, ctx, { ssh })));
       return probes;
     },
