@@ -14,7 +14,8 @@ import { buildContainerSpec } from './container-spec.js';
 import { parseEndpoint } from './endpoint.js';
 import { ensureImage, type ImageLoads } from './image.js';
 import { containerName } from './names.js';
-import { factsFromInspect, factsFromSummary, toObservation } from './observation.js';
+import { factsFromInspect, factsFromSummary, toObservation, type ContainerFacts } from './observation.js';
+import { demuxLogs, isOwnFailure, lastWords } from './output.js';
 import { DEFAULT_STOP_TIMEOUT_S, resourceSchema, type DockerResource } from './schema.js';
 import { watchEvents } from './watch.js';
 
@@ -87,10 +88,28 @@ export class DockerDriver implements Driver<DockerResource> {
   private async inspect(docker: Docker, key: string, id: string, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
     try {
       const info = await dockerCall(ctx, `inspect container ${id} on ${key}`, (signal) => docker.getContainer(id).inspect({ abortSignal: signal }));
-      return toObservation(factsFromInspect(info), key);
+      return await this.withLastOutput(docker, key, factsFromInspect(info), ctx);
     } catch (e) {
       if (rawStatus(e) === 404) return { exists: false, ref: { driver: this.type, endpoint: key, id } };
       throw e;
+    }
+  }
+
+  /**
+   * The observation, with the tail of the container's output in `reason` when its program failed on its own:
+   * the container is removed on replacement, so this is the user's one chance to see why. A log that cannot be
+   * read leaves the reason as it was.
+   */
+  private async withLastOutput(docker: Docker, key: string, facts: ContainerFacts, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
+    const observation = toObservation(facts, key);
+    if (!observation.exists || observation.phase !== 'failed' || !isOwnFailure(facts.exitCode, facts.oomKilled)) return observation;
+    try {
+      const logs = await dockerCall(ctx, `logs of container ${facts.id} on ${key}`, (signal) =>
+        docker.getContainer(facts.id).logs({ stdout: true, stderr: true, tail: 20, follow: false, abortSignal: signal }), 5_000);
+      const words = lastWords(demuxLogs(logs as unknown as Buffer));
+      return words ? { ...observation, reason: `${observation.reason ?? 'failed'}; last output: ${words}` } : observation;
+    } catch {
+      return observation;
     }
   }
 
@@ -99,7 +118,8 @@ export class DockerDriver implements Driver<DockerResource> {
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
     const containers = await dockerCall(ctx, `list containers on ${key}`, (signal) =>
       docker.listContainers({ all: true, filters: { label: [label] }, abortSignal: signal }));
-    return containers.map((c) => toObservation(factsFromSummary(c), key));
+    // only failed containers cost a further call (their output); the rest is read from the one list call
+    return Promise.all(containers.map((c) => this.withLastOutput(docker, key, factsFromSummary(c), ctx)));
   }
 
   async destroy(req: DestroyRequest<DockerResource>, ctx: CallContext): Promise<void> {
