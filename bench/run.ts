@@ -12,9 +12,9 @@ import { check, type Target } from './lib/targets.js';
 
 interface RawResult { n: number; concurrency: number; wallMs: number; cpuMs: number; peakRssMb: number }
 interface ReefResult {
-  n: number; concurrency: number; deployMs: number; deployCpuMs: number; deployPeakRssMb: number; deployTicks: number;
+  n: number; concurrency: number; deployMs: number; deployCpuMs: number; deployPeakRssMb: number;
   reapplyMs: number; createdByReapply: number; steadyTickMedianMs: number; steadyTickP95Ms: number; steadyTicks: number;
-  statusTableMs: number; statusJsonMs: number; cliStartMs: number; errors: string[];
+  statusTableMs: number; statusJsonMs: number; cliStartMs: number;
 }
 interface DeployResult { containers: number; concurrency: number; reps: number; composeAvailable: boolean; times: Record<string, number[]>; reefMs: number; dockerodeMs: number; composeMs: number | null }
 interface RecoveryResult { kills: number; workers: number; times: number[]; medianMs: number; maxMs: number }
@@ -32,7 +32,7 @@ const only = new Set(values.only!.split(','));
 const sizes = values.sizes!.split(',').map(Number);
 const concurrency = values.concurrency!;
 const started = Date.now();
-const fmt = (x: number, d = 0) => x.toFixed(d);
+const fmt = (x: number | null | undefined, d = 0) => (typeof x === 'number' ? x.toFixed(d) : '–');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 const scale: Array<{ raw: RawResult; reef: ReefResult }> = [];
