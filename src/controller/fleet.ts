@@ -22,6 +22,8 @@ export interface TrackedInstance {
   obsKey?: string;
   obs?: Observation;
   confirming?: boolean;
+  /** when a list() last showed the resource running */
+  seenRunningAt?: number;
 }
 
 export interface FleetDeps {
@@ -36,6 +38,8 @@ export interface FleetDeps {
   /** fingerprint of the node's current definition */
   nodeHash(node: string): string | undefined;
   healthIntervalS: number;
+  /** a node without a failure for this long starts counting failures afresh */
+  stableMs: number;
 }
 
 /** transitions plan() cares about */
@@ -47,7 +51,7 @@ export class Fleet {
   private readonly byId = new Map<string, TrackedInstance>();
   private readonly byNode = new Map<string, Set<TrackedInstance>>();
   private readonly recentlyGone = new Map<string, number>();
-  private readonly failures = new Map<string, { count: number; lastError?: string }>();
+  private readonly failures = new Map<string, { count: number; lastAt: number; lastError?: string }>();
 
   constructor(private readonly deps: FleetDeps) {}
 
@@ -106,8 +110,18 @@ export class Fleet {
     return t;
   }
 
+  /** Ready instances the cloud has not shown running since their checks passed (a program may die at once). */
+  unconfirmedReady(): number {
+    let n = 0;
+    for (const t of this.byId.values()) {
+      if (t.rec.state === 'ready' && !t.rec.destroyReason && (t.seenRunningAt ?? 0) < (t.rec.readyAt ?? 0)) n++;
+    }
+    return n;
+  }
+
   /** Sends an observation if it says something new (or always, to instances waiting on the cloud). */
   observe(t: TrackedInstance, o: Observation, always = false): void {
+    if (o.exists && o.phase === 'running') t.seenRunningAt = this.deps.clock.now();
     const key = observationKey(o);
     if (!always && key === t.obsKey) return;
     t.obsKey = key;
@@ -218,10 +232,13 @@ export class Fleet {
     this.deps.log[error ? 'warn' : 'info']({ node, instance: t.rec.id, from, to, ...(error ? { reason: error.message } : {}) }, message);
     this.deps.event({ node, instance: t.rec.id, kind: 'instance.transition', from, to, message, data: error ? { error } : undefined });
     if (to === 'failed' && !t.rec.destroyReason) {
-      const f = this.failures.get(node) ?? { count: 0 };
-      this.failures.set(node, { count: f.count + 1, lastError: error ? `${error.code}: ${error.message}` : f.lastError });
+      // failures in a row: a node is only healthy again once it went a stable while without one. (Resetting on
+      // every ready would let a program that dies a few seconds after its checks pass crash-loop for ever.)
+      const now = this.deps.clock.now();
+      const f = this.failures.get(node);
+      const count = f && now - f.lastAt < this.deps.stableMs ? f.count + 1 : 1;
+      this.failures.set(node, { count, lastAt: now, lastError: error ? `${error.code}: ${error.message}` : f?.lastError });
     }
-    if (to === 'ready') this.failures.delete(node);
     if (TICK_ON.has(to) || (from === 'destroying' && isInProgress(to))) this.deps.requestTick();
   }
 }

@@ -61,7 +61,7 @@ export class InfraRuntime {
     this.indexSpec();
     this.log = deps.log.child({ infra: infra.id });
     this.writer = new WriteBehind(deps.store, this.log);
-    this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, errors: [] });
+    this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, unconfirmed: 0, errors: [] });
     const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(deps.auth, kind, section);
     this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: deps.options.concurrency, credentials, clock: deps.clock, log: this.log });
     const machine = provideInstanceMachine(makeInstanceEffects(this.effectsDeps(credentials)), {
@@ -80,6 +80,7 @@ export class InfraRuntime {
       implementationOf: (rec) => this.implementationOf(rec),
       nodeHash: (node) => this.nodeHash.get(node),
       healthIntervalS: deps.options.healthIntervalS,
+      stableMs: deps.options.stableMs,
     });
   }
 
@@ -156,6 +157,7 @@ export class InfraRuntime {
         instances: this.fleet.records(),
         untracked: untracked.length,
         actions: actions.filter((a) => a.kind !== 'node-failed').length,
+        unconfirmed: this.fleet.unconfirmedReady(),
         errors: observed.errors,
       }));
     } catch (err) {

@@ -16,6 +16,8 @@ export interface ControllerOptions {
   backoff: { baseMs: number; maxMs: number };
   /** jitter source (tests pass a fixed one) */
   rand: () => number;
+  /** a node that went this long without an instance failing counts failures afresh */
+  stableMs: number;
   /** lease time-to-live; renewed every third of it */
   leaseTtlMs: number;
 }
@@ -29,5 +31,6 @@ export const DEFAULT_OPTIONS: ControllerOptions = {
   limits: DEFAULT_LIMITS,
   backoff: { baseMs: 1000, maxMs: 60_000 },
   rand: Math.random,
+  stableMs: 60_000,
   leaseTtlMs: 15_000,
 };

@@ -37,7 +37,7 @@ export interface UntrackedResource {
 export interface PlanLimits {
   /** share of a node's target that may be in replacement at once (storm guard); at least one always may */
   maxReplaceShare: number;
-  /** failures in a row after which a node gives up */
+  /** failures in a row after which a node gives up (at least twice the node's target) */
   maxFailures: number;
 }
 
@@ -84,10 +84,12 @@ export function plan(input: PlanInput): Action[] {
     const healthy = live.filter((i) => i.state !== 'failed');
     const gaveUp = Boolean(node.failedReason);
 
-    if (!gaveUp && node.failures >= input.limits.maxFailures) {
+    // a big node may lose many instances at once (a network glitch): the limit grows with it
+    const limit = Math.max(input.limits.maxFailures, 2 * node.target);
+    if (!gaveUp && node.failures >= limit) {
       actions.push({ kind: 'node-failed', node: node.name, reason: node.lastError ?? `${node.failures} instances failed` });
     }
-    const stopped = gaveUp || node.failures >= input.limits.maxFailures;
+    const stopped = gaveUp || node.failures >= limit;
 
     const size = healthy.length + (adopted.get(node.name) ?? 0);
     if (size > node.target) {

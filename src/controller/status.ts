@@ -30,6 +30,8 @@ export interface SummaryInput {
   instances: InstanceRecord[];
   untracked: number;
   actions: number;
+  /** ready instances the cloud has not yet shown running since their checks passed */
+  unconfirmed?: number;
   errors: RuntimeStatus['errors'];
 }
 
@@ -44,7 +46,7 @@ export function summarise(input: SummaryInput): RuntimeStatus {
   });
   const failedNodes = nodes.filter((n) => n.failedReason).map((n) => ({ node: n.name, reason: n.failedReason! }));
   const busy = input.instances.some((i) => isInProgress(i.state) || i.state === 'destroying');
-  const noLeftovers = input.untracked === 0 && input.actions === 0 && input.errors.length === 0;
+  const noLeftovers = input.untracked === 0 && input.actions === 0 && !input.unconfirmed && input.errors.length === 0;
   const phase = input.infra.status;
   const converged =
     phase === 'destroyed' ||

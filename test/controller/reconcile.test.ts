@@ -169,3 +169,22 @@ describe('a serving controller and writes from other processes', () => {
     await server.stop();
   });
 });
+
+describe('programs that die after their checks pass', () => {
+  it('a serving controller gives up on the node instead of crash-looping', async () => {
+    const impl = { resource: { type: 'dummy', die_after: 40 } };
+    await h.store.putInfra(infraSpec('d1', [node('flaky', { min: 1, impl })]));
+    const server = h.controller({ limits: { maxFailures: 3, maxReplaceShare: 0.5 }, stableMs: 60_000 });
+    await server.serve();
+    let failed: string | null | undefined;
+    for (let i = 0; i < 400 && !failed; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      failed = (await h.store.getNodes('d1'))[0].failedReason;
+    }
+    await server.stop();
+    expect(failed).toContain('simulated death');
+    const events = await h.store.listEvents({ infra: 'd1' });
+    expect(events.filter((e) => e.to === 'ready').length).toBeGreaterThanOrEqual(3);
+    expect(events.filter((e) => e.kind === 'node.failed')).toHaveLength(1);
+  });
+});
