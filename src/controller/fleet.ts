@@ -24,6 +24,8 @@ export interface TrackedInstance {
   confirming?: boolean;
   /** when a list() last showed the resource running */
   seenRunningAt?: number;
+  /** fingerprint of the node definition it was built from (fixed for its life) */
+  specHash?: string | null;
 }
 
 export interface FleetDeps {
@@ -51,6 +53,8 @@ export class Fleet {
   private readonly byId = new Map<string, TrackedInstance>();
   private readonly byNode = new Map<string, Set<TrackedInstance>>();
   private readonly recentlyGone = new Map<string, number>();
+  /** one resource section per endpoint instances live at (kept as refs appear): O(endpoints) per tick */
+  private readonly placed = new Map<string, { resource: Implementation['resource']; endpoint: string }>();
   private readonly failures = new Map<string, { count: number; lastAt: number; lastError?: string }>();
 
   constructor(private readonly deps: FleetDeps) {}
@@ -88,7 +92,7 @@ export class Fleet {
       },
       ...(snapshot ? { snapshot: snapshot as never } : {}),
     });
-    const t: TrackedInstance = { rec, actor };
+    const t: TrackedInstance = { rec, actor, specHash: actor.getSnapshot().context.specHash };
     this.byId.set(rec.id, t);
     this.nodeSet(rec.node).add(t);
     actor.subscribe({
@@ -153,14 +157,15 @@ export class Fleet {
   }
 
   planInstances(): PlanInstance[] {
-    return [...this.byId.values()].map((t) => {
-      const built = t.actor.getSnapshot().context.specHash;
+    const out: PlanInstance[] = [];
+    for (const t of this.byId.values()) {
       const current = this.deps.nodeHash(t.rec.node);
-      return {
+      out.push({
         id: t.rec.id, node: t.rec.node, state: t.rec.state, createdAt: t.rec.createdAt, destroyReason: t.rec.destroyReason,
-        outdated: Boolean(built && current && built !== current),
-      };
-    });
+        outdated: Boolean(t.specHash && current && t.specHash !== current),
+      });
+    }
+    return out;
   }
 
   /** Addresses of a node's ready instances, oldest first (what getip/getipall see). */
@@ -171,12 +176,7 @@ export class Fleet {
 
   /** Where existing instances live, so their endpoints are listed even if the spec no longer names them. */
   placements(): Array<{ resource: Implementation['resource']; endpoint: string }> {
-    const out: Array<{ resource: Implementation['resource']; endpoint: string }> = [];
-    for (const t of this.byId.values()) {
-      const resource = t.actor.getSnapshot().context.rendered?.resource;
-      if (t.rec.ref && resource) out.push({ resource, endpoint: t.rec.ref.endpoint });
-    }
-    return out;
+    return [...this.placed.values()];
   }
 
   isWaitingOnCloud(): boolean {
@@ -199,6 +199,10 @@ export class Fleet {
     const ctx = snapshot.context;
     const from = t.rec.state;
     t.rec.ref = ctx.ref ?? null;
+    if (t.rec.ref && ctx.rendered) {
+      const key = `${t.rec.ref.driver}|${t.rec.ref.endpoint}`;
+      if (!this.placed.has(key)) this.placed.set(key, { resource: ctx.rendered.resource, endpoint: t.rec.ref.endpoint });
+    }
     t.rec.addresses = ctx.addresses;
     t.rec.lastError = ctx.lastError ?? null;
     t.rec.readyAt = ctx.readyAt ?? null;

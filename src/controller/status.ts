@@ -36,21 +36,29 @@ export interface SummaryInput {
 }
 
 export function summarise(input: SummaryInput): RuntimeStatus {
-  const live = input.instances.filter((i) => !i.destroyReason && i.state !== 'gone');
-  const nodes: NodeStatus[] = input.nodes.map((n) => {
-    const mine = live.filter((i) => i.node === n.name);
-    return {
-      name: n.name, min: n.min, max: n.max, target: n.target,
-      ready: mine.filter((i) => i.state === 'ready').length, actual: mine.length, failedReason: n.failedReason,
-    };
-  });
+  // one pass over the instances, whatever the number of nodes
+  const counts = new Map<string, { ready: number; actual: number }>();
+  let live = 0;
+  let busy = false;
+  for (const i of input.instances) {
+    if (isInProgress(i.state) || i.state === 'destroying') busy = true;
+    if (i.destroyReason || i.state === 'gone') continue;
+    live++;
+    const c = counts.get(i.node) ?? { ready: 0, actual: 0 };
+    c.actual++;
+    if (i.state === 'ready') c.ready++;
+    counts.set(i.node, c);
+  }
+  const nodes: NodeStatus[] = input.nodes.map((n) => ({
+    name: n.name, min: n.min, max: n.max, target: n.target,
+    ready: counts.get(n.name)?.ready ?? 0, actual: counts.get(n.name)?.actual ?? 0, failedReason: n.failedReason,
+  }));
   const failedNodes = nodes.filter((n) => n.failedReason).map((n) => ({ node: n.name, reason: n.failedReason! }));
-  const busy = input.instances.some((i) => isInProgress(i.state) || i.state === 'destroying');
   const noLeftovers = input.untracked === 0 && input.actions === 0 && !input.unconfirmed && input.errors.length === 0;
   const phase = input.infra.status;
   const converged =
     phase === 'destroyed' ||
     (phase === 'active' && noLeftovers && failedNodes.length === 0 &&
-      live.length === input.instances.length && nodes.every((n) => n.ready === n.target && n.actual === n.target));
+      live === input.instances.length && nodes.every((n) => n.ready === n.target && n.actual === n.target));
   return { infraId: input.infra.id, phase, converged, settled: !busy, nodes, failedNodes, errors: input.errors };
 }

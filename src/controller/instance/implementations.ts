@@ -108,7 +108,8 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
           Math.max(0, context.deadline - now()) + 1,
         ),
       checkDelay: () => opts.checkDelayMs ?? 1000,
-      healthInterval: ({ context }: { context: InstanceContext }) => context.healthIntervalMs,
+      // ±20 % jitter: instances created or resumed together do not probe together for ever
+      healthInterval: ({ context }: { context: InstanceContext }) => Math.round(context.healthIntervalMs * (0.8 + 0.4 * rand())),
       destroyRecheck: () => 30_000,
     },
   };

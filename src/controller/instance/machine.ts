@@ -163,7 +163,8 @@ export const instanceMachine = setup({
       states: {
         idle: {
           after: { healthInterval: 'probing' },
-          on: { 'instance.resume': 'probing' },
+          // re-arm the interval: a restart must not health-check every ready instance at the same moment
+          on: { 'instance.resume': { target: 'idle', reenter: true } },
         },
         probing: {
           invoke: {
