@@ -96,7 +96,7 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
           const o = observationOf(event);
           const message = !o?.exists
             ? 'the resource disappeared from the cloud'
-            : `the resource is ${o.phase}${o.reason ? `: ${o.reason}` : ''}`;
+            : `the resource ${o.phase === 'failed' ? 'failed' : `is ${o.phase}`}${o.reason ? `: ${o.reason}` : ''}`;
           return { code: 'REEF_INSTANCE_LOST', message, transient: false };
         },
       }),
