@@ -1,4 +1,5 @@
 /** Shared by the Docker benchmarks: the engine, the spec, an in-process reef, and label-filtered clean-up. */
+import type { ControllerOptions } from '../../src/controller/options.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +35,12 @@ export interface InProcessReef {
 }
 
 /** reef with its production default options, as `reef apply` runs it. */
-export function inProcessReef(): InProcessReef {
+export function inProcessReef(options: Partial<ControllerOptions> = {}): InProcessReef {
   const dir = mkdtempSync(join(tmpdir(), 'reef-bench-docker-'));
   const store = openSqliteStore(join(dir, 'state.db'));
   const log = silentLogger();
   const registry = new DriverRegistry(BUILTIN_DRIVERS, { stateDir: dir, log });
-  const controller = createController({ store, registry, log });
+  const controller = createController({ store, registry, log, options });
   return {
     store, controller,
     async close() {

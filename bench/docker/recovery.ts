@@ -1,5 +1,5 @@
 /**
- * Child: reef keeps a head and WORKERS workers alive (in-process `serve()`, production default options; the
+ * Child: reef keeps a head and WORKERS workers alive (in-process `serve()`, production defaults but stableMs; the
  * Docker driver watches the engine's events). KILLS times: `docker kill` one worker, and time until a
  * replacement worker is ready (the store holds `target` ready workers again, none of them the killed one).
  *   node recovery.js KILLS WORKERS
@@ -12,7 +12,10 @@ const WORKERS = Number(process.argv[3] ?? 5);
 const POLL_MS = 5;
 const LIMIT_MS = 30_000;
 
-const reef = inProcessReef();
+// Ten kills of one node's workers within seconds is exactly what reef's crash-loop guard reads as a node that
+// keeps failing (it gives up after max(5, 2 × target) failures in a row). The benchmark measures recovery
+// latency, not that policy: stableMs 0 makes every kill count as a first failure.
+const reef = inProcessReef({ stableMs: 0 });
 const spec = benchSpec(WORKERS);
 const label = `reef.infra=${spec.id}`;
 
