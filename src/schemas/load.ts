@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Document, LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair, type Node, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
-import { displayPath, formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
+import { SpecError, displayPath, formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import { locateIn, locateInTextOf, type SourceNode, type SourcePos } from './source-map.js';
 
 export interface LoadedDocument {
@@ -47,8 +47,18 @@ interface FileContext {
   diagnostics: Diagnostic[];
 }
 
+/** Throws a one-line SpecError (`FILE: cannot read …`) when the file itself cannot be read. */
 export function loadYamlFile(file: string): LoadedDocument {
-  return loadWithStack(resolve(file), []);
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    throw new SpecError([{ file: path, line: 0, col: 0, message: `cannot read the file: ${reason}`, path: '' }]);
+  }
+  return fromText(text, path, []);
 }
 
 /** For YAML that does not come from a file (a REST body): `file` names it and anchors relative imports. */

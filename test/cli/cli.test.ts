@@ -93,6 +93,9 @@ describe('reef CLI on the dummy cloud', () => {
     expect(cloudIds()).toEqual(before);
     expect(statusJson().worker.scaling.target).toBe(4);
     expect(reef(dir, ['status', 'nope']).code).toBe(2);
+    const missing = reef(dir, ['apply', 'infra.yaml', '--nodes', 'nodes.yaml', '--auth', 'no-such-auth.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('no-such-auth.yaml: cannot read the file: no such file');
   });
 
   it('destroy --wait leaves nothing in the cloud', () => {
