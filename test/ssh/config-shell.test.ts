@@ -22,7 +22,7 @@ describe('shell config manager against a real sshd', () => {
       script: `${dir}/setup.sh one`,
       scripts: [`echo "$REEF_NODE $REEF_INSTANCE" > ${dir}/who; echo second >> ${dir}/order; echo visible`],
     };
-    const { ctx, records } = recordingContext();
+    const { ctx, records } = recordingContext({ instance: 'web-app-1', node: 'app' });
     const req = { target, config, variables: {}, instanceId: 'web-app-1', node: 'app' };
     await shellConfigManager.configure(req, ctx);
     await shellConfigManager.configure(req, testContext());

@@ -8,8 +8,9 @@ export function testContext(signal: AbortSignal = new AbortController().signal):
 }
 
 /** A context whose logger keeps every record, for tests that check what was logged. */
-export function recordingContext(): { ctx: CallContext; records: Array<Record<string, unknown>> } {
+/** Like the controller's, the logger is instance-scoped (bindings given here), so managers need not repeat them. */
+export function recordingContext(bindings: Record<string, string> = {}): { ctx: CallContext; records: Array<Record<string, unknown>> } {
   const records: Array<Record<string, unknown>> = [];
-  const log = pino({ level: 'debug', base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
+  const log = pino({ level: 'debug', base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) }).child(bindings);
   return { ctx: { signal: new AbortController().signal, log, clock: systemClock }, records };
 }

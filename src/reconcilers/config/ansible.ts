@@ -76,7 +76,7 @@ export function createAnsibleConfigManager(opts: AnsibleOptions = {}): ConfigMan
         await writeFile(join(dir, 'vars.json'), JSON.stringify(vars), { mode: 0o600 });
         const args = ['-i', `${t.host},`, '-u', t.user, '--private-key', await keyFileFor(req, dir), '-e', `@${join(dir, 'vars.json')}`, req.config.playbook];
         const env = ansibleEnv(process.env, dir);
-        const out = outputRecorder(ctx, { instance: req.instanceId, node: req.node, step: 'ansible-playbook' });
+        const out = outputRecorder(ctx, { step: 'ansible-playbook' });
         const run = await runLocal(command, args, { env }, ctx, out.line);
         if (run.kind === 'missing') {
           throw new FatalError('REEF_CONFIG_ANSIBLE_MISSING', `ansible: "${command}" is not installed on the reef host (Debian: apt-get install ansible-core)`);

@@ -3,8 +3,8 @@ import { FatalError } from '../errors.js';
 
 export const TAIL_LINES = 20;
 
-/** Logs every output line at info and keeps the last TAIL_LINES for an error message. */
-export function outputRecorder(ctx: CallContext, fields: { instance: string; node: string; step: string }) {
+/** Logs every output line at info and keeps the last TAIL_LINES for an error message. (ctx.log already names the instance.) */
+export function outputRecorder(ctx: CallContext, fields: { step: string }) {
   const tail: string[] = [];
   return {
     line(line: string, stream: 'stdout' | 'stderr') {

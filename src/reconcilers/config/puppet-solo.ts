@@ -64,7 +64,7 @@ export function planPuppetSolo(config: PuppetSoloConfig, instanceId: string, nod
 }
 
 async function step(req: ConfigureRequest<PuppetSoloConfig>, ctx: CallContext, name: string, command: string, okCodes: number[]) {
-  const out = outputRecorder(ctx, { instance: req.instanceId, node: req.node, step: name });
+  const out = outputRecorder(ctx, { step: name });
   const res = await sshExec(req.target, command, ctx, { onOutput: out.line });
   if (okCodes.includes(res.code)) return res.code;
   throw configFailed(`puppet_solo ${name} on ${describeTarget(req.target)}`, res.signal ? `was killed by ${res.signal}` : `exited with ${res.code}`, out.tail());

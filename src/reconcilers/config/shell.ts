@@ -29,12 +29,12 @@ async function configure(req: ConfigureRequest<ShellConfig>, ctx: CallContext): 
   const files = req.config.files ?? [];
   if (files.length) {
     await sshUpload(req.target, files.map((f) => ({ path: f.path, content: f.content, mode: parseMode(f.mode) })), ctx);
-    ctx.log.info({ instance: req.instanceId, node: req.node, files: files.map((f) => f.path) }, 'shell: files uploaded');
+    ctx.log.info({ files: files.map((f) => f.path) }, 'shell: files uploaded');
   }
   const scripts = [...(req.config.script ? [req.config.script] : []), ...(req.config.scripts ?? [])];
   for (const [i, script] of scripts.entries()) {
     const step = `script ${i + 1}/${scripts.length}`;
-    const out = outputRecorder(ctx, { instance: req.instanceId, node: req.node, step });
+    const out = outputRecorder(ctx, { step });
     const res = await sshExec(req.target, withEnv(req, script), ctx, { onOutput: out.line });
     if (res.code !== 0) {
       const exit = res.signal ? `was killed by ${res.signal}` : `exited with ${res.code}`;
