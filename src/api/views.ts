@@ -82,6 +82,19 @@ export async function statusView(store: Store, live: RuntimeStatus | undefined, 
   };
 }
 
+/** Occopus's infrastructure report: {NODE: {instances: {ID: {resource_address, state}}, scaling: {...}}} */
+export function occopusReport(nodes: NodeRecord[], instances: InstanceRecord[]): Record<string, unknown> {
+  const report: Record<string, unknown> = {};
+  for (const n of nodes) {
+    const mine = instances.filter((i) => i.node === n.name && !i.destroyReason);
+    report[n.name] = {
+      instances: Object.fromEntries(mine.map((i) => [i.id, { resource_address: instanceView(i).address, state: i.state, ...(i.lastError ? { error: i.lastError.message } : {}) }])),
+      scaling: { actual: mine.length, target: n.target, min: n.min, max: n.max },
+    };
+  }
+  return report;
+}
+
 /** An event as `reef logs -o json` prints it. */
 export function eventView(e: EventRecord): Record<string, unknown> {
   return {

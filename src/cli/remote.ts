@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { RemoteClient, descriptorText, type RemoteEvent } from './remote-client.js';
-import { age, eventJson, eventLine, table } from './render.js';
+import { eventLine, infrasTable, statusTable } from './render.js';
+import { finalOutcome, timedOut } from './outcome.js';
 import { EXIT, UsageError } from './exit.js';
 import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { ScaleOptions } from './commands/scale.js';
-import type { EventRecord } from '../state/store.js';
 
 export { RemoteClient };
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -19,7 +19,7 @@ export async function remoteStatus(c: RemoteClient, id: string | undefined, json
   if (!id) {
     const { infras } = await c.call<{ infras: InfraSummaryView[] }>('GET', '/v1/infras');
     if (json) out(JSON.stringify({ infrastructures: infras.map((i) => ({ id: i.id, status: i.status, generation: i.generation, ready: i.ready, total: i.total })) }));
-    else out(infras.length ? table(['INFRA', 'STATUS', 'NODES', 'READY', 'GEN', 'UPDATED'], infras.map((i) => [i.id, i.status, i.nodes, `${i.ready}/${i.total}`, i.generation, age(Date.parse(i.updatedAt))])) : 'no infrastructures');
+    else out(infrasTable(infras));
     return EXIT.ok;
   }
   if (json) {
@@ -71,8 +71,8 @@ export async function remoteDestroy(c: RemoteClient, id: string, o: { wait: bool
 export async function remoteLogs(c: RemoteClient, id: string | undefined, o: { follow: boolean; json: boolean; tail?: number }): Promise<number> {
   const path = id ? `/v1/infras/${enc(id)}/events` : '/v1/events';
   const print = (e: RemoteEvent) => {
-    const rec: EventRecord = { ...e, time: Date.parse(e.time) };
-    out(o.json ? eventJson(rec) : eventLine(rec));
+    // the server sends eventView(): -o json prints it as it came
+    out(o.json ? JSON.stringify(e) : eventLine({ ...e, time: Date.parse(e.time) }));
   };
   let after = 0;
   for (let first = true; ; first = false) {
@@ -101,22 +101,10 @@ async function settle(c: RemoteClient, id: string, wait: boolean, timeoutS: numb
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
     const s = await c.call<InfraStatusView>('GET', `/v1/infras/${enc(id)}`);
-    if (s.converged) return { exitCode: EXIT.ok, status: s, message: `${id}: ${s.status === 'destroyed' ? 'destroyed' : 'ready'}`, done: true };
-    if (s.failedNodes.length > 0 && s.settled) return { exitCode: EXIT.notConverged, status: s, message: s.failedNodes.map((f) => `${id}: node ${f.node} failed: ${f.reason}`).join('\n'), done: true };
-    if (Date.now() >= deadline) {
-      const behind = s.nodes.filter((n) => n.ready !== n.target).map((n) => `${n.name} ${n.ready}/${n.target} ready`);
-      return { exitCode: EXIT.notConverged, status: s, message: `${id}: did not converge within ${timeoutS} s${behind.length ? ` (${behind.join('; ')})` : ''}`, done: false };
-    }
+    const seen = { ...s, destroyed: s.status === 'destroyed' };
+    const done = finalOutcome(id, seen);
+    if (done) return { ...done, status: s, done: true };
+    if (Date.now() >= deadline) return { ...timedOut(id, timeoutS * 1000, seen), status: s, done: false };
     await new Promise((r) => setTimeout(r, 300));
   }
-}
-
-/** The table `reef status ID` prints, from the server's status. */
-function statusTable(s: InfraStatusView): string {
-  const order = new Map(s.nodes.map((n, i) => [n.name, i]));
-  const rows = [...s.instances]
-    .sort((a, b) => (order.get(a.node) ?? 99) - (order.get(b.node) ?? 99) || Date.parse(a.createdAt) - Date.parse(b.createdAt))
-    .map((i) => [i.node, i.id, i.destroyReason && i.state !== 'destroying' ? `${i.state} (${i.destroyReason})` : i.state, i.address ?? '', age(Date.parse(i.createdAt)), i.lastError?.message ?? '']);
-  const scaling = s.nodes.map((n) => `${n.name} ${n.ready}/${n.target} ready [${n.min}..${n.max}]${n.failedReason ? ` FAILED: ${n.failedReason}` : ''}`);
-  return `${table(['NODE', 'INSTANCE', 'STATE', 'ADDRESS', 'AGE', 'LAST ERROR'], rows)}\n${scaling.join('\n')}`;
 }

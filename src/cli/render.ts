@@ -1,5 +1,6 @@
-/** Tables for people, JSON for scripts. No decisions here. */
-import type { InstanceRecord, NodeRecord, InfraRecord, EventRecord } from '../state/store.js';
+/** Text for people, from the same views the API returns (src/api/views.ts), so local and --server output agree. */
+import type { EventRecord } from '../state/store.js';
+import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
 
 /**
  * kubectl-style columns: linear in the number of rows (cli-table3's layout took 9.6 s for 10,000 rows),
@@ -22,36 +23,25 @@ export function age(from: number, now = Date.now()): string {
   return `${Math.round(s / 86400)}d`;
 }
 
-export function addressOf(i: Pick<InstanceRecord, 'addresses'>): string {
-  return i.addresses.ip ?? i.addresses.privateIp ?? '';
+/** `reef status`: one row per infra. */
+export function infrasTable(infras: InfraSummaryView[]): string {
+  if (!infras.length) return 'no infrastructures';
+  return table(['INFRA', 'STATUS', 'NODES', 'READY', 'GEN', 'UPDATED'],
+    infras.map((i) => [i.id, i.status, i.nodes, `${i.ready}/${i.total}`, i.generation, age(Date.parse(i.updatedAt))]));
 }
 
-/** Occopus's infrastructure report: {NODE: {instances: {ID: {resource_address, state}}, scaling: {...}}} */
-export function occopusReport(nodes: NodeRecord[], instances: InstanceRecord[]): Record<string, unknown> {
-  const report: Record<string, unknown> = {};
-  for (const n of nodes) {
-    const mine = instances.filter((i) => i.node === n.name && !i.destroyReason);
-    report[n.name] = {
-      instances: Object.fromEntries(mine.map((i) => [i.id, { resource_address: addressOf(i) || null, state: i.state, ...(i.lastError ? { error: i.lastError.message } : {}) }])),
-      scaling: { actual: mine.length, target: n.target, min: n.min, max: n.max },
-    };
-  }
-  return report;
-}
-
-export function infraRows(infras: InfraRecord[], counts: Map<string, { ready: number; total: number }>): Array<Array<string | number>> {
-  return infras.map((i) => {
-    const c = counts.get(i.id) ?? { ready: 0, total: 0 };
-    return [i.id, i.status, i.spec.nodes.length, `${c.ready}/${c.total}`, i.generation, age(i.updatedAt)];
-  });
+/** `reef status ID`: one row per instance, then one line per node. */
+export function statusTable(s: InfraStatusView): string {
+  const order = new Map(s.nodes.map((n, i) => [n.name, i]));
+  const rows = [...s.instances]
+    .sort((a, b) => (order.get(a.node) ?? 99) - (order.get(b.node) ?? 99) || Date.parse(a.createdAt) - Date.parse(b.createdAt))
+    .map((i) => [i.node, i.id, i.destroyReason && i.state !== 'destroying' ? `${i.state} (${i.destroyReason})` : i.state, i.address ?? '', age(Date.parse(i.createdAt)), i.lastError?.message ?? '']);
+  const scaling = s.nodes.map((n) => `${n.name} ${n.ready}/${n.target} ready [${n.min}..${n.max}]${n.failedReason ? ` FAILED: ${n.failedReason}` : ''}`);
+  return `${table(['NODE', 'INSTANCE', 'STATE', 'ADDRESS', 'AGE', 'LAST ERROR'], rows)}\n${scaling.join('\n')}`;
 }
 
 export function eventLine(e: EventRecord): string {
   const time = new Date(e.time).toISOString().slice(11, 23);
   const who = [e.node, e.instance].filter(Boolean).join(' ');
   return `${time} ${e.infra}${who ? ` ${who}` : ''}: ${e.message}`;
-}
-
-export function eventJson(e: EventRecord): string {
-  return JSON.stringify({ seq: e.seq, time: new Date(e.time).toISOString(), infra: e.infra, node: e.node, instance: e.instance, kind: e.kind, from: e.from, to: e.to, message: e.message, ...(e.data ? { data: e.data } : {}) });
 }

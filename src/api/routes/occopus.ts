@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { applyText, destroyInfra, requireNodes, scaleNode } from '../operations.js';
-import { occopusReport } from '../../cli/render.js';
+import { occopusReport } from '../views.js';
 import { apiError } from '../errors.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { App } from '../app.js';
 import { loadSpec, type SpecArgs } from '../spec-input.js';
 import { converge } from '../converge.js';
-import { printStatusTable } from './status.js';
+import { statusText } from './status.js';
 
 export interface ApplyOptions extends SpecArgs {
   wait: boolean;
@@ -23,8 +23,7 @@ export async function applyCommand(app: App, opts: ApplyOptions): Promise<number
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ infraid: spec.id })}\n`);
   } else {
-    if (result.status) await printStatusTable(app, spec.id);
-    process.stdout.write(`${result.message}\n${spec.id}\n`);
+    process.stdout.write(`${result.status ? `${await statusText(app, spec.id)}\n` : ''}${result.message}\n${spec.id}\n`);
   }
   if (result.exitCode !== 0 && opts.json) process.stderr.write(`${result.message}\n`);
   return result.exitCode;

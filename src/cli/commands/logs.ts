@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
-import { eventJson, eventLine } from '../render.js';
+import { eventLine } from '../render.js';
+import { eventView } from '../../api/views.js';
 import { EXIT } from '../exit.js';
 
 export async function logsCommand(app: App, id: string | undefined, opts: { follow: boolean; json: boolean; tail?: number }): Promise<number> {
@@ -12,7 +13,7 @@ export async function logsCommand(app: App, id: string | undefined, opts: { foll
   }
   for (;;) {
     const batch = await store.listEvents({ infra: id, afterSeq: after, limit: 1000 });
-    for (const e of batch) print(opts.json ? eventJson(e) : eventLine(e));
+    for (const e of batch) print(opts.json ? JSON.stringify(eventView(e)) : eventLine(e));
     if (batch.length) after = batch[batch.length - 1].seq;
     if (batch.length === 1000) continue;
     if (!opts.follow) return EXIT.ok;

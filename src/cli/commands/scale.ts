@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import { converge } from '../converge.js';
 import { UsageError } from '../exit.js';
 import { FatalError } from '../../reconcilers/errors.js';
-import { printStatusTable } from './status.js';
+import { statusText } from './status.js';
 
 export interface ScaleOptions {
   to?: number;
@@ -37,8 +37,7 @@ export async function scaleCommand(app: App, id: string, node: string, opts: Sca
   await app.flushLogs();
   if (opts.json) process.stdout.write(`${JSON.stringify({ infraid: id, node, target })}\n`);
   else {
-    if (result.status) await printStatusTable(app, id);
-    process.stdout.write(`${result.message}\n`);
+    process.stdout.write(`${result.status ? `${await statusText(app, id)}\n` : ''}${result.message}\n`);
   }
   return result.exitCode;
 }
