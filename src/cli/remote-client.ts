@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError, reefError } from '../reconcilers/errors.js';
 import { displayPath, loadYamlFile } from '../schemas/index.js';
 import { throwIfAny } from '../schemas/diagnostics.js';
 import { UsageError } from './exit.js';
@@ -85,7 +85,7 @@ export class RemoteClient {
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    throw new FatalError('REEF_REMOTE_UNREACHABLE', `lost the event stream of ${this.base}`);
+    throw reefError('REEF_REMOTE_UNREACHABLE', `lost the event stream of ${this.base}`);
   }
 
   private async fetch(path: string, init: RequestInit): Promise<Response> {
@@ -93,7 +93,7 @@ export class RemoteClient {
       return await fetch(this.base + path, init);
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new FatalError('REEF_REMOTE_UNREACHABLE', `cannot reach reef serve at ${this.base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw reefError('REEF_REMOTE_UNREACHABLE', `cannot reach reef serve at ${this.base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
     }
   }
 

@@ -3,16 +3,16 @@
  * additive increase, multiplicative decrease of the concurrency window (TCP-style), so 1,000 instances never
  * mean 1,000 simultaneous API calls and a throttling cloud sees fewer, not more.
  */
-import { isReefError } from '../reconcilers/errors.js';
+import { narrowsLimiter } from '../errors/index.js';
 
 export interface LimiterOptions {
   /** most calls in flight at once */
   concurrency: number;
-  /** codes that mean "slow down" (drivers' *_THROTTLED) */
+  /** errors that mean "slow down": by default, those of class "throttled" (src/errors/classes.ts) */
   isThrottle?: (e: unknown) => boolean;
 }
 
-const defaultIsThrottle = (e: unknown) => isReefError(e) && /THROTTL/.test(e.code);
+const defaultIsThrottle = narrowsLimiter;
 
 export class EndpointLimiter {
   private window: number;

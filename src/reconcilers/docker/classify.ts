@@ -79,7 +79,8 @@ export function classifyDockerError(e: unknown, what: string, opts: ClassifyOpti
     return new TransientError('REEF_DOCKER_UNCLASSIFIED', message, { ...options, classified: false });
   }
   if (isPortInUse(e)) return new FatalError('REEF_DOCKER_PORT_IN_USE', message, options);
-  if (status >= 500 || status === 429) return new TransientError('REEF_DOCKER_SERVER', message, options);
+  if (status === 429) return new TransientError('REEF_DOCKER_THROTTLED', message, options);
+  if (status >= 500) return new TransientError('REEF_DOCKER_SERVER', message, options);
   if (isNoSuchContainer(e)) return new TransientError('REEF_DOCKER_CONTAINER_GONE', message, options);
   if (isNoSuchImage(e)) return new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', message, options);
   if (status === 401 || status === 403) return new FatalError('REEF_DOCKER_FORBIDDEN', message, options);

@@ -67,6 +67,7 @@ async function provide(docker: Docker, endpointKey: string, ref: string, origin:
 function asImageFailure(e: FatalError | TransientError, origin: string): FatalError | TransientError {
   const retryable = ['REEF_DOCKER_UNREACHABLE', 'REEF_DOCKER_ABORTED', 'REEF_DOCKER_ORIGIN_UNREACHABLE'];
   if (retryable.includes(e.code) || e.code === 'REEF_DOCKER_ORIGIN_UNREADABLE') return e;
+  if (e.errorClass === 'throttled') return e; // a registry's or engine's 429: slowing down will help
   if (origin === 'dockerhub') return new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', e.message, { cause: e.cause });
   if (e.code === 'REEF_DOCKER_SERVER') return e;
   return new FatalError('REEF_DOCKER_ORIGIN_INVALID', e.message, { cause: e.cause });
