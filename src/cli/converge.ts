@@ -28,6 +28,8 @@ export async function converge(app: App, infraId: string, opts: ConvergeOptions)
       case 'converged':
       case 'failed':
         return { ...finalOutcome(infraId, seen(result.status))!, status: result.status };
+      case 'error':
+        return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: cannot reconcile: ${result.problem.message}` };
       case 'stopped':
         return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: reconciliation stopped before it converged (another controller took over?)` };
       case 'timeout':

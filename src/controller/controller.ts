@@ -5,16 +5,17 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../state/store.js';
+import type { InfraRecord, Store } from '../state/store.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { AuthFile } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_OPTIONS, type ControllerOptions } from './options.js';
-import { InfraRuntime, type RuntimeDeps } from './infra-runtime.js';
+import { InfraRuntime, type InfraProblem, type RuntimeDeps } from './infra-runtime.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { RuntimeStatus } from './status.js';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError, asReefError } from '../reconcilers/errors.js';
+import { FRESH, nextRun, type RetryState } from './requeue.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -39,14 +40,18 @@ export type RunResult =
   | { kind: 'timeout'; status: RuntimeStatus }
   /** this process stopped reconciling before an outcome (stop(), or the lease was lost) */
   | { kind: 'stopped'; status: RuntimeStatus }
-  | { kind: 'held'; holder: string };
+  | { kind: 'held'; holder: string }
+  /** the infra cannot be reconciled until something changes (its auth file cannot be read, ...) */
+  | { kind: 'error'; problem: InfraProblem; status: RuntimeStatus };
 
 export class Controller {
   readonly holder: string;
   private readonly clock: Clock;
   private readonly options: ControllerOptions;
   private readonly limiters = new Map<string, EndpointLimiter>();
-  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown }>();
+  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown; seen: number }>();
+  /** infras whose attach failed (serve): each waits out its own backoff; the others are not held up */
+  private readonly attachFailures = new Map<string, RetryState & { retryAt: number; seenAt?: number }>();
   private serving = false;
   private discoverTimer: unknown;
 
@@ -75,7 +80,9 @@ export class Controller {
         const timer = this.clock.setTimeout(() => finish({ kind: 'timeout', status: runtime.status }), opts.timeoutMs);
         const off = runtime.onStatus((s) => {
           opts.onStatus?.(s);
-          if (s.converged) finish({ kind: 'converged', status: s });
+          const problem = runtime.currentProblem;
+          if (problem?.terminal) finish({ kind: 'error', problem, status: s });
+          else if (s.converged) finish({ kind: 'converged', status: s });
           else if (s.failedNodes.length > 0 && s.settled) finish({ kind: 'failed', status: s });
         });
       });
@@ -112,21 +119,51 @@ export class Controller {
   /** Wakes an infra's runtime now (after apply/scale through this process); a serving controller picks up a new infra at once. */
   nudge(infraId: string): void {
     const entry = this.runtimes.get(infraId);
-    if (entry) entry.runtime.requestTick();
-    else if (this.serving) this.attach(infraId).catch((err) => this.deps.log.error({ err, infra: infraId }, 'could not start reconciling'));
+    if (entry) entry.runtime.wake();
+    else if (this.serving) {
+      this.attachFailures.delete(infraId);
+      void this.attachIsolated(infraId);
+    }
   }
 
+  /**
+   * Starts a runtime for every infra that has none (and takes over lapsed leases). Each infra is attached on its
+   * own: one that cannot be (its store rows cannot be read, its runtime cannot start) is reported once, waits out
+   * its own backoff, and holds no lease meanwhile; the infras after it are attached all the same.
+   */
   private async discover(): Promise<void> {
     if (!this.serving) return;
     try {
       for (const infra of await this.deps.store.listInfras()) {
-        // runtimes resync themselves; discovery only starts the missing ones (and takes over lapsed leases)
-        if (infra.status !== 'destroyed' && !this.runtimes.has(infra.id)) await this.attach(infra.id);
+        if (infra.status === 'destroyed') continue;
+        const entry = this.runtimes.get(infra.id);
+        // changed by another process (apply, scale, destroy): its runtime looks now, even while backing off
+        if (entry && infra.updatedAt !== entry.seen) {
+          entry.seen = infra.updatedAt;
+          entry.runtime.wake();
+        }
+        if (!entry) await this.attachIsolated(infra.id, infra.updatedAt);
       }
     } catch (err) {
       this.deps.log.error({ err }, 'could not read the store; retrying');
     }
     this.discoverTimer = this.clock.setTimeout(() => void this.discover(), this.options.pollMs * 2);
+  }
+
+  private async attachIsolated(infraId: string, updatedAt?: number): Promise<void> {
+    const failed = this.attachFailures.get(infraId);
+    if (failed && this.clock.now() < failed.retryAt && failed.seenAt === updatedAt) return;
+    try {
+      await this.attach(infraId);
+      if (failed) this.deps.log.info({ infra: infraId }, 'reconciling again');
+      this.attachFailures.delete(infraId);
+    } catch (e) {
+      const error = asReefError(e);
+      const next = nextRun(error.transient ? { kind: 'error', error } : { kind: 'terminal', error }, failed ?? FRESH,
+        { resyncMs: this.options.resyncMs, backoff: this.options.requeue }, this.options.rand());
+      if (next.report) this.deps.log.error({ err: error, infra: infraId }, `could not start reconciling ${infraId}: ${error.message}`);
+      this.attachFailures.set(infraId, { ...next.state, retryAt: this.clock.now() + next.delayMs, seenAt: updatedAt });
+    }
   }
 
   private async attach(infraId: string): Promise<InfraRuntime | undefined> {
@@ -135,7 +172,18 @@ export class Controller {
     const infra = await this.deps.store.getInfra(infraId);
     if (!infra) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${infraId}" in the store`);
     if (!(await this.acquire(infraId))) return undefined;
-    const auth = infra.authPath && this.deps.loadAuth ? this.deps.loadAuth(infra.authPath) : undefined;
+    try {
+      return await this.startRuntime(infra);
+    } catch (e) {
+      // no lease without a runtime behind it
+      await this.detach(infraId);
+      await this.deps.store.releaseLease(infraId, this.holder).catch(() => {});
+      throw e;
+    }
+  }
+
+  private async startRuntime(infra: InfraRecord): Promise<InfraRuntime> {
+    const infraId = infra.id;
     const runtime = new InfraRuntime(
       {
         store: this.deps.store,
@@ -144,11 +192,11 @@ export class Controller {
         log: this.deps.log,
         options: this.options,
         limiters: this.limiters,
-        auth,
+        loadAuth: this.deps.loadAuth,
       },
       infra,
     );
-    const entry = { runtime, renew: undefined as unknown };
+    const entry = { runtime, renew: undefined as unknown, seen: infra.updatedAt };
     this.runtimes.set(infraId, entry);
     const renew = async () => {
       const ok = await this.deps.store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now()).catch(() => false);

@@ -1,7 +1,7 @@
 /**
  * Reconciles one infra. Each tick: re-read desired state, observe the clouds (one list() per endpoint), feed the
- * machines what changed, run plan() and carry out its actions. Ticks come from machine transitions that matter
- * to plan, cloud events (watch), and a resync timer; requests during a tick collapse into one more tick.
+ * machines what changed, run plan() and carry out its actions, and say when to come back (requeue.ts). Ticks come
+ * from machine transitions that matter to plan, cloud events (watch), and the tick queue's timer (tick-queue.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Observation, ResourceRef } from '../reconcilers/driver.js';
@@ -24,6 +24,8 @@ import { summarise, type RuntimeStatus } from './status.js';
 import { EndpointPool } from './endpoints.js';
 import { Fleet } from './fleet.js';
 import { asReefError } from '../reconcilers/errors.js';
+import { TickQueue } from './tick-queue.js';
+import type { NextRun, ReconcileResult } from './requeue.js';
 
 export interface RuntimeDeps {
   store: Store;
@@ -32,7 +34,16 @@ export interface RuntimeDeps {
   log: Logger;
   options: ControllerOptions;
   limiters: Map<string, EndpointLimiter>;
-  auth?: AuthFile;
+  /** reads the infra's auth file (given at apply time); re-read when it failed or the spec changed */
+  loadAuth?: (path: string) => AuthFile;
+}
+
+/** A reconcile of the whole infra that failed (not one instance's or one endpoint's trouble), while it lasts. */
+export interface InfraProblem {
+  code: string;
+  message: string;
+  since: number;
+  terminal: boolean;
 }
 
 export class InfraRuntime {
@@ -50,9 +61,12 @@ export class InfraRuntime {
   private readonly log: Logger;
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
   private readonly stopListeners = new Set<() => void>();
-  private ticking = false;
-  private tickAgain = false;
-  private timer: unknown;
+  private readonly queue: TickQueue;
+  private auth?: AuthFile;
+  /** the auth path and generation the credentials were read for; undefined until a read succeeded */
+  private authReadFor?: string;
+  private driversFor?: number;
+  private problem?: InfraProblem;
   private stopped = false;
 
   constructor(private readonly deps: RuntimeDeps, private infra: InfraRecord) {
@@ -62,7 +76,7 @@ export class InfraRuntime {
     this.log = deps.log.child({ infra: infra.id });
     this.writer = new WriteBehind(deps.store, this.log);
     this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, unconfirmed: 0, errors: [] });
-    const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(deps.auth, kind, section);
+    const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(this.auth, kind, section);
     this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: deps.options.concurrency, credentials, clock: deps.clock, log: this.log });
     const machine = provideInstanceMachine(makeInstanceEffects(this.effectsDeps(credentials)), {
       clock: deps.clock,
@@ -82,16 +96,31 @@ export class InfraRuntime {
       healthIntervalS: deps.options.healthIntervalS,
       stableMs: deps.options.stableMs,
     });
+    this.queue = new TickQueue({
+      clock: deps.clock,
+      policy: { resyncMs: deps.options.resyncMs, backoff: deps.options.requeue },
+      rand: deps.options.rand,
+      reconcile: () => this.reconcileOnce(),
+      report: (r) => this.onReport(r),
+    });
   }
 
   get id(): string {
     return this.infra.id;
   }
 
-  /** Loads instance rows and resumes their machines from the persisted snapshots. */
+  /** The problem that fails this infra's reconciles, while it lasts. */
+  get currentProblem(): InfraProblem | undefined {
+    return this.problem;
+  }
+
+  /**
+   * Loads instance rows and resumes their machines from the persisted snapshots. Only the store is read here:
+   * drivers and credentials are loaded by the first reconcile, so their failures are this infra's problem,
+   * reported and retried with backoff, not a failure to start.
+   */
   async start(): Promise<void> {
     this.nodes = await this.deps.store.getNodes(this.infra.id);
-    await this.endpoints.load(this.spec);
     for (const rec of await this.deps.store.listInstances(this.infra.id)) {
       if (rec.state === 'gone') continue;
       this.fleet.track(rec, rec.snapshot && rec.machineVersion === MACHINE_VERSION ? rec.snapshot : undefined);
@@ -103,7 +132,7 @@ export class InfraRuntime {
     if (this.stopped) return;
     this.stopped = true;
     for (const fn of this.stopListeners) fn();
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.queue.stop();
     this.endpoints.stop();
     this.fleet.stop();
     await this.writer.flush().catch(() => {});
@@ -126,59 +155,76 @@ export class InfraRuntime {
     return () => this.stopListeners.delete(fn);
   }
 
+  /** Something inside wants a tick soon (a machine transition, a cloud event); a failing infra keeps its backoff. */
   requestTick(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    setImmediate(() => void this.tick());
+    this.queue.request();
   }
 
-  private async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
-    this.tickAgain = false;
-    try {
-      await this.refreshDesired();
-      if (this.stopped) return;
-      const observed = await this.observe();
-      this.feed(observed);
-      const untracked = this.untracked(observed);
-      const actions = plan(this.planInput(untracked));
-      await this.dispatch(actions);
-      await this.writer.flush();
-      await this.finishIfDestroyed(observed, untracked, actions);
-      this.publish(summarise({
-        infra: this.infra,
-        nodes: this.nodes,
-        instances: this.fleet.records(),
-        untracked: untracked.length,
-        actions: actions.filter((a) => a.kind !== 'node-failed').length,
-        unconfirmed: this.fleet.unconfirmedReady(),
-        errors: observed.errors,
-      }));
-    } catch (err) {
-      this.log.error({ err: asReefError(err) }, 'reconcile failed; retrying');
-      this.tickAgain = false;
-      this.scheduleNext(this.deps.options.pollMs);
-      return;
-    } finally {
-      this.ticking = false;
-    }
-    if (this.tickAgain) this.requestTick();
-    else this.scheduleNext(!this.status.converged || this.fleet.isWaitingOnCloud() ? this.deps.options.pollMs : this.deps.options.resyncMs);
+  /** Desired state changed (apply, scale, destroy): reconcile now, even while backing off after failures. */
+  wake(): void {
+    this.queue.wake();
   }
 
-  private scheduleNext(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.requestTick();
-    }, ms);
+  /** One reconcile of the whole infra. Throws when it could not finish; the tick queue decides what then. */
+  private async reconcileOnce(): Promise<ReconcileResult> {
+    await this.refreshDesired();
+    if (this.stopped) return { kind: 'done' };
+    this.refreshAuth();
+    await this.loadDrivers();
+    const observed = await this.observe();
+    this.feed(observed);
+    const untracked = this.untracked(observed);
+    const actions = plan(this.planInput(untracked));
+    await this.dispatch(actions);
+    await this.writer.flush();
+    await this.finishIfDestroyed(observed, untracked, actions);
+    this.problem = undefined;
+    this.publish(summarise({
+      infra: this.infra,
+      nodes: this.nodes,
+      instances: this.fleet.records(),
+      untracked: untracked.length,
+      actions: actions.filter((a) => a.kind !== 'node-failed').length,
+      unconfirmed: this.fleet.unconfirmedReady(),
+      errors: observed.errors,
+    }));
+    if (!this.status.converged || this.fleet.isWaitingOnCloud()) return { kind: 'requeue', afterMs: this.deps.options.pollMs };
+    return { kind: 'done' };
+  }
+
+  /** A new problem is logged and written to the event log once; its end too. Repeats stay quiet. */
+  private onReport(r: NonNullable<NextRun['report']>): void {
+    if (r.kind === 'recovered') {
+      this.log.info({ failures: r.after }, `reconciling again after ${r.after} failed attempt${r.after > 1 ? 's' : ''}`);
+      this.event({ kind: 'infra.recovered', message: `reconciling again after ${r.after} failed attempt${r.after > 1 ? 's' : ''}` });
+      return;
+    }
+    const terminal = r.kind === 'terminal';
+    this.problem = { code: r.error.code, message: r.error.message, since: this.problem?.since ?? this.deps.clock.now(), terminal };
+    const retry = terminal ? `checked again every ${Math.round(this.deps.options.requeue.maxMs / 1000)} s` : 'retrying with backoff';
+    this.log.error({ err: r.error }, `cannot reconcile: ${r.error.message} (${retry})`);
+    this.event({ kind: 'infra.error', message: r.error.message, data: { code: r.error.code, terminal } });
+    this.publish({ ...this.status, converged: false, errors: [...this.status.errors.filter((e) => e.endpoint !== RECONCILE), { endpoint: RECONCILE, code: r.error.code, message: r.error.message }] });
+  }
+
+  /** Credentials are read when first needed, again when the spec changed, and on every retry while unreadable. */
+  private refreshAuth(): void {
+    const path = this.infra.authPath;
+    if (!path || !this.deps.loadAuth) {
+      this.auth = undefined;
+      return;
+    }
+    const key = `${path}|${this.generation}`;
+    if (this.authReadFor === key) return;
+    this.authReadFor = undefined;
+    this.auth = this.deps.loadAuth(path);
+    this.authReadFor = key;
+  }
+
+  private async loadDrivers(): Promise<void> {
+    if (this.driversFor === this.generation) return;
+    await this.endpoints.load(this.spec);
+    this.driversFor = this.generation;
   }
 
   /** Desired state may have been changed by another process (apply, scale): re-read it, cheaply. */
@@ -194,7 +240,6 @@ export class InfraRuntime {
       this.generation = infra.generation;
       this.spec = infra.spec;
       this.indexSpec();
-      await this.endpoints.load(this.spec);
     }
     const before = new Map(this.nodes.map((n) => [n.name, n.target]));
     this.nodes = await this.deps.store.getNodes(infra.id);
@@ -381,6 +426,9 @@ export class InfraRuntime {
     };
   }
 }
+
+/** The `endpoint` under which a failed reconcile of the whole infra shows among the status's errors. */
+export const RECONCILE = 'reconcile';
 
 function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);

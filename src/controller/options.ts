@@ -14,6 +14,8 @@ export interface ControllerOptions {
   concurrency: number;
   limits: PlanLimits;
   backoff: { baseMs: number; maxMs: number };
+  /** backoff of an infra whose reconcile fails as a whole (store, auth file, driver); a terminal error is re-checked at maxMs */
+  requeue: { baseMs: number; maxMs: number };
   /** jitter source (tests pass a fixed one) */
   rand: () => number;
   /** a node that went this long without an instance failing counts failures afresh */
@@ -30,6 +32,7 @@ export const DEFAULT_OPTIONS: ControllerOptions = {
   concurrency: 16,
   limits: DEFAULT_LIMITS,
   backoff: { baseMs: 1000, maxMs: 60_000 },
+  requeue: { baseMs: 1000, maxMs: 60_000 },
   rand: Math.random,
   stableMs: 60_000,
   leaseTtlMs: 15_000,
