@@ -11,6 +11,7 @@ import { renderContextPayload } from '../reconcilers/context/index.js';
 import { configManagerFor, connectionFor } from '../reconcilers/config/index.js';
 import type { SshTarget } from '../reconcilers/ssh/types.js';
 import { makeTemplateScope, renderDeep } from '../schemas/template.js';
+import { withConfigStrings } from '../reconcilers/config/template-scope.js';
 import type { Clock } from './clock.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { InstanceContext, InstanceEffects } from './instance/types.js';
@@ -65,7 +66,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
   return {
     async renderContext(c) {
       const { node, implementation } = place(c);
-      const scope = scopeFor(c, node);
+      const scope = withConfigStrings(scopeFor(c, node), implementation);
       const resource = renderDeep(implementation.resource, scope) as ResourceSection;
       const section = implementation.contextualisation ? renderDeep(implementation.contextualisation, scope) : undefined;
       return { resource, payload: renderContextPayload(section as Implementation['contextualisation']) };

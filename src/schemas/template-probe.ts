@@ -9,6 +9,7 @@ import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import { forEachString, TEMPLATE_SECTIONS, type ImplementationOrigin } from './node-defs.js';
 import { TemplateError, isTemplate, makeTemplateScope, renderTemplate } from './template.js';
 import type { SourcePos } from './source-map.js';
+import { withConfigStrings } from '../reconcilers/config/template-scope.js';
 
 export const PROBE_ADDRESS = '0.0.0.0';
 
@@ -26,7 +27,7 @@ export function probeTemplates(
   const checkScope = makeTemplateScope({ spec: fullSpec, node, instanceId: `${node.name}-probe`, ip: PROBE_ADDRESS, addressesOf });
   for (const origin of origins) {
     for (const section of TEMPLATE_SECTIONS) {
-      const scope = section === 'health_check' ? checkScope : contextScope;
+      const scope = section === 'health_check' ? checkScope : withConfigStrings(contextScope, origin.raw);
       forEachString(origin.raw[section], [...origin.path, section], (text, path) => {
         if (!isTemplate(text)) return;
         try {

@@ -64,7 +64,8 @@ export const configSchemas = {
         },
       },
       modules: { type: ['array', 'string'], items: { type: 'string', pattern: '^[A-Za-z0-9_]+[-/][A-Za-z0-9_]+$' } },
-      attributes: { type: 'object' },
+      // Occopus writes them as a list of one-key mappings (`- dbname: wp`); reef also takes one mapping.
+      attributes: { type: ['object', 'array'], items: { type: 'object', minProperties: 1 } },
       workdir: { type: 'string', pattern: '^/' },
     },
   },
