@@ -42,7 +42,7 @@ describe('planPuppetSolo', () => {
     const byPath = Object.fromEntries([...plan.files, ...plan.hiera].map((f) => [f.path, f]));
     expect(byPath['/var/lib/reef/puppet/i-1/manifests/02-manifest.pp'].content).toBe("notice('https://not-a-url inline')");
     const data = byPath['/var/lib/reef/puppet/i-1/data/common.json'];
-    expect(JSON.parse(data.content)).toEqual({ rootpassword: 'r00t', dbname: 'wordpress' });
+    expect(JSON.parse(String(data.content))).toEqual({ rootpassword: 'r00t', dbname: 'wordpress' });
     expect(data.mode).toBe(0o600);
     expect(byPath['/var/lib/reef/puppet/i-1/hiera.yaml'].content).toContain('path: common.json');
     expect(plan.apply).toContain("FACTER_rootpassword='r00t' FACTER_dbname='wordpress'");
