@@ -2,8 +2,8 @@
  * YAML that arrives in a request body. Refused there, so a token holder cannot reach into the server:
  * - import tags: `!text_import {url: file:///etc/…}` would read the server's files on a client's behalf
  *   (a CLI with `--server` inlines its imports first);
- * - templates that touch `constructor`, `__proto__` or `prototype`: nunjucks has no sandbox, and
- *   `{{ "".constructor.constructor("…")() }}` would run JavaScript in the server while rendering.
+ * - templates that name `constructor`, `__proto__` or `prototype`: an extra layer only — the template
+ *   evaluator (schemas/template-eval.ts) cannot reach JavaScript whatever a template says.
  */
 import { LineCounter, parseDocument, visit, isNode, isScalar } from 'yaml';
 import { SpecError, type Diagnostic } from '../schemas/index.js';

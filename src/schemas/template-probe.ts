@@ -33,7 +33,7 @@ export function probeTemplates(
         try {
           renderTemplate(text, scope);
         } catch (e) {
-          if (!(e instanceof TemplateError) || e.message.startsWith('template error:')) return; // syntax: reported once by node-defs
+          if (!(e instanceof TemplateError) || e.syntax) return; // syntax: reported once by node-defs
           const where = origin.doc === undefined
             ? fallback
             : e.templateLine === undefined ? origin.doc.locate(path) : origin.doc.locateInText(path, e.templateLine, e.templateCol ?? 1);

@@ -1,18 +1,22 @@
 /**
- * Jinja2-compatible templates (nunjucks), as Occopus renders cloud-init, docker env/command, resource sections and
- * health-check urls. Differences from Occopus, on purpose:
+ * Jinja2-compatible templates, as Occopus renders cloud-init, docker env/command, resource sections and
+ * health-check urls. nunjucks parses them; reef's own evaluator (template-eval.ts) runs them, so a template can
+ * only read the documented scope and call the documented functions and filters — it cannot reach JavaScript
+ * (prototypes, constructors, the process), and every render is bounded (template-limits.ts).
+ * Differences from Occopus, on purpose:
  * - an unknown variable or node is an error (`unknown variable "variables.x"`), never an empty string;
  * - `cmd()` is not offered: it ran a command on the Occopus host while rendering;
  * - `getip()` of a node without an address yet throws a TransientError (REEF_TEMPLATE_NOT_READY), so the
- *   controller retries instead of failing the instance.
+ *   controller retries instead of failing the instance;
+ * - macros, include/extends/import, cycler() and joiner() are not available.
  * nunjucks has no `s[a:b]` slices: use `cut(s, a, b)`, as in Occopus.
  */
-import nunjucks from 'nunjucks';
 import { FatalError, TransientError } from '../reconcilers/errors.js';
 import type { InfraSpec, NodeSpec, Variables } from '../spec/types.js';
 import { closest, didYouMean } from './did-you-mean.js';
-import { trackMissing, withRecorder, type RenderRecorder } from './template-recorder.js';
-import { guardMemberLookup } from './template-guard.js';
+import { EvalError, evaluate, parseTemplate, type TNode } from './template-eval.js';
+import { Budget, type TemplateLimits } from './template-limits.js';
+import { asPythonList } from './template-values.js';
 
 export interface TemplateScope {
   variables: Variables;
@@ -45,11 +49,14 @@ export class TemplateError extends FatalError {
   /** 1-based position inside the template, when nunjucks knows it. */
   readonly templateLine?: number;
   readonly templateCol?: number;
+  /** a syntax error (found without rendering; reported once, where the definitions are checked). */
+  readonly syntax: boolean;
 
-  constructor(message: string, where: { line?: number; col?: number; cause?: unknown } = {}) {
+  constructor(message: string, where: { line?: number; col?: number; cause?: unknown; syntax?: boolean } = {}) {
     super('REEF_TEMPLATE_INVALID', message, { cause: where.cause });
     this.templateLine = where.line;
     this.templateCol = where.col;
+    this.syntax = where.syntax ?? false;
   }
 }
 
@@ -85,7 +92,7 @@ export function makeTemplateScope(input: TemplateScopeInput): TemplateScope {
     getipall(target) {
       const all = addresses('getipall', target);
       if (all.some((a) => a.ip === undefined)) throw notReady('getipall', target);
-      return pythonList(all.map((a) => a.ip!));
+      return asPythonList(all.map((a) => a.ip!));
     },
     cut: pythonSlice,
   };
@@ -108,84 +115,92 @@ export function pythonSlice(s: string, start?: number, end?: number): string {
   return to > from ? text.slice(from, to) : '';
 }
 
-/** An array that prints like Jinja2 prints a Python list: `['10.0.0.1', '10.0.0.2']`. */
-function pythonList(items: string[]): string[] {
-  Object.defineProperty(items, 'toString', { value: () => `[${items.map((i) => `'${i}'`).join(', ')}]`, enumerable: false });
-  return items;
-}
-
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
-env.addFilter('b64encode', (value: unknown) => Buffer.from(String(value), 'utf8').toString('base64'));
-trackMissing(env);
-guardMemberLookup(); // no way from a template to Function (see template-guard.ts)
-
 const MAX_CACHED = 1000;
-const cache = new Map<string, nunjucks.Template>();
+const cache = new Map<string, TNode | TemplateError>();
 
 /** True when the string has template syntax at all; other strings are returned unchanged, fast. */
 export function isTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
 }
 
-/** Renders one template. Throws TemplateError, or the TransientError of a getip() whose node is not ready. */
-export function renderTemplate(template: string, scope: TemplateScope): string {
-  if (!isTemplate(template)) return template;
-  let compiled = cache.get(template);
-  if (compiled === undefined) {
+function parsed(template: string): TNode | TemplateError {
+  let tree = cache.get(template);
+  if (tree === undefined) {
     if (cache.size >= MAX_CACHED) cache.clear();
-    compiled = new nunjucks.Template(template, env, undefined, false);
-    cache.set(template, compiled);
-  }
-  const tpl = compiled;
-  return withRecorder(scope, (recorder, context) => {
     try {
-      return tpl.render(context);
+      tree = parseTemplate(template);
     } catch (e) {
-      throw explain(e, recorder);
+      tree = syntaxError(e);
     }
-  });
+    cache.set(template, tree);
+  }
+  return tree;
+}
+
+export interface RenderOptions {
+  /** a budget shared with other renders (the compile-time probe shares one per descriptor). */
+  budget?: Budget;
+  limits?: Partial<TemplateLimits>;
+}
+
+/** Renders one template. Throws TemplateError, or the TransientError of a getip() whose node is not ready. */
+export function renderTemplate(template: string, scope: TemplateScope, options: RenderOptions = {}): string {
+  if (!isTemplate(template)) return template;
+  const tree = parsed(template);
+  if (tree instanceof TemplateError) throw tree;
+  const data: Record<string, unknown> = Object.create(null);
+  const functions: Record<string, (...args: unknown[]) => unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(scope)) {
+    if (typeof value === 'function') functions[key] = value as (...args: unknown[]) => unknown;
+    else data[key] = value;
+  }
+  try {
+    return evaluate(tree, { data, functions }, options.budget ?? new Budget(options.limits));
+  } catch (e) {
+    throw explain(e);
+  }
 }
 
 /** The syntax error of a template, if it has one (checked without rendering, so no scope is needed). */
 export function templateSyntaxError(template: string): TemplateError | undefined {
   if (!isTemplate(template)) return undefined;
-  try {
-    new nunjucks.Template(template, env, undefined, true);
-    return undefined;
-  } catch (e) {
-    return explain(e, {}) as TemplateError;
-  }
+  const tree = parsed(template);
+  return tree instanceof TemplateError ? tree : undefined;
 }
 
 /** Renders every string inside objects and arrays (keys are left alone). */
-export function renderDeep<T>(value: T, scope: TemplateScope): T {
-  if (typeof value === 'string') return renderTemplate(value, scope) as T;
-  if (Array.isArray(value)) return value.map((v) => renderDeep(v, scope)) as T;
+export function renderDeep<T>(value: T, scope: TemplateScope, options: RenderOptions = {}): T {
+  if (typeof value === 'string') return renderTemplate(value, scope, options) as T;
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, scope, options)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, scope)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, scope, options)])) as T;
   }
   return value;
 }
 
-const WHERE = /^\([^)]*\)(?: \[Line (\d+), Column (\d+)\])?\n\s*(?:Error: )?([\s\S]*)$/;
-
-function explain(e: unknown, recorder: RenderRecorder): Error {
+function syntaxError(e: unknown): TemplateError {
   const raw = e instanceof Error ? e.message : String(e);
-  const m = WHERE.exec(raw);
-  const where = { line: m?.[1] ? Number(m[1]) : undefined, col: m?.[2] ? Number(m[2]) : undefined, cause: e };
-  const thrown = recorder.thrown;
-  if (thrown !== undefined) {
-    if (thrown instanceof TransientError) return thrown;
-    return new TemplateError(thrown.message, { ...where, cause: thrown });
+  const where = e as { lineno?: number; colno?: number };
+  const message = raw.replace(/^\([^)]*\)(?: \[Line \d+, Column \d+\])?\n\s*(?:Error: )?/, '').trim();
+  return new TemplateError(`template error: ${message}`, { line: where.lineno || undefined, col: where.colno || undefined, cause: e, syntax: true });
+}
+
+function explain(e: unknown): Error {
+  if (!(e instanceof EvalError)) {
+    if (e instanceof RangeError) return new TemplateError(`template error: ${e.message}`, { cause: e });
+    return e instanceof Error ? e : new Error(String(e));
   }
-  const inner = (m?.[3] ?? raw).trim();
-  if (inner.startsWith('attempted to output null or undefined value')) {
-    const name = recorder.missing;
-    if (name === undefined) return new TemplateError('undefined value in template', where);
+  const where = { line: e.line, col: e.col, cause: e };
+  if (e.cause instanceof TransientError) return e.cause;
+  // a function's own error (unknown node) points at the field, as it always has
+  if (e.cause instanceof TemplateError) return new TemplateError(e.cause.message, { cause: e.cause });
+  if (e.message === 'undefined value in template' && e.missing !== undefined) {
+    const name = e.missing.name;
     const dot = name.lastIndexOf('.');
-    const match = closest(name.slice(dot + 1), recorder.siblings ?? []);
+    const match = closest(name.slice(dot + 1), [...e.missing.siblings]);
     const hint = match === undefined ? '' : ` (did you mean "${name.slice(0, dot + 1)}${match}"?)`;
     return new TemplateError(`unknown variable "${name}"${hint}`, where);
   }
-  return new TemplateError(`template error: ${inner}`, where);
+  if (e.cause !== undefined) return new TemplateError(`template error: ${e.message}`, where);
+  return new TemplateError(e.message === 'undefined value in template' ? e.message : `template error: ${e.message}`, where);
 }
