@@ -2,6 +2,7 @@
 import type { Store } from '../state/store.js';
 import type { RuntimeStatus } from '../controller/status.js';
 import type { Logger } from '../util/log.js';
+import type { Catalog, DeployTarget } from '../catalog/index.js';
 
 export interface ApiContext {
   store: Store;
@@ -10,6 +11,8 @@ export interface ApiContext {
   log: Logger;
   /** how often an event stream polls the store's event log, and how often it sends a heartbeat */
   events: { pollMs: number; heartbeatMs: number };
+  /** what the page's Deploy button offers (reef serve --catalog), and where it may deploy */
+  catalog?: { entries: Catalog; targets: DeployTarget[] };
   /** closers of the open event streams (the server ends them before it closes) */
   streams: Set<() => void>;
 }

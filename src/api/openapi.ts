@@ -4,6 +4,7 @@
  */
 import { applyBodySchema, scaleBodySchema } from './routes/v1-infras.js';
 import { eventsQuerySchema } from './routes/v1-events.js';
+import { deployBodySchema } from './routes/v1-catalog.js';
 
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const error = { $ref: '#/components/schemas/Error' };
@@ -30,6 +31,7 @@ export const openApiDocument = {
       Event: { type: 'object', properties: { seq: { type: 'integer' }, time: { type: 'string' }, infra: { type: 'string' }, node: { type: 'string' }, instance: { type: 'string' }, kind: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, message: { type: 'string' }, data: any } },
       ApplyBody: applyBodySchema,
       ScaleBody: scaleBodySchema,
+      DeployBody: deployBodySchema,
     },
     responses: Object.fromEntries([[400, 'bad input (spec error, bad body)'], [401, 'missing or bad token'], [404, 'unknown infra, node or instance'], [409, 'scale target outside [min, max]'], [413, 'body larger than the limit (1 MiB)']]
       .map(([code, description]) => [`E${code}`, { description, content: { 'application/json': { schema: error } } }])),
@@ -66,6 +68,11 @@ export const openApiDocument = {
     },
     '/v1/infras/{id}/events': { parameters: [path('id'), lastEventId, ...queryParams], get: { summary: "one infra's events (SSE stream, or a JSON page with follow=false)", responses: { 200: sse, ...errors(400, 401, 404) } } },
     '/v1/events': { parameters: [lastEventId, ...queryParams], get: { summary: 'every infra\'s events (SSE stream, or a JSON page with follow=false)', responses: { 200: sse, ...errors(400, 401) } } },
+    '/v1/catalog': { get: { summary: 'the catalog: entries (title, description, variables with types and defaults, clouds, size, nodes) and the targets a deploy may name', responses: { 200: json({ type: 'object', properties: { entries: { type: 'array', items: any }, targets: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, cloud: { type: 'string' } } } } } }), ...errors(401) } } },
+    '/v1/catalog/{name}/deploy': {
+      parameters: [path('name')],
+      post: { summary: 'deploy a catalog entry on a named target with values for its variables (checked as reef deploy --set does)', requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DeployBody' } } } }, responses: { 200: json({ type: 'object', properties: { infraid: { type: 'string' }, created: { type: 'boolean' }, changed: { type: 'boolean' }, entry: { type: 'string' }, target: { type: 'string' }, scales: any } }), ...errors(400, 401, 404) } },
+    },
     '/v1/nodedefs': {
       put: { summary: 'store node definitions (as reef import)', requestBody: yamlBody('node definitions'), responses: { 200: json({ type: 'object', properties: { imported: { type: 'array', items: { type: 'string' } } } }), ...errors(400, 401, 413) } },
       get: { summary: 'the stored node definitions', responses: { 200: json({ type: 'object', properties: { nodedefs: any } }), ...errors(401) } },

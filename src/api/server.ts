@@ -16,6 +16,7 @@ import { v1InfraRoutes } from './routes/v1-infras.js';
 import { v1NodeDefListRoute, v1NodeDefRoutes } from './routes/v1-nodedefs.js';
 import { v1EventRoutes } from './routes/v1-events.js';
 import { liveViewRoutes } from './routes/live-view.js';
+import { v1CatalogRoutes } from './routes/v1-catalog.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -27,6 +28,7 @@ export interface ApiDeps {
   log: Logger;
   events?: Partial<ApiContext['events']>;
   bodyLimit?: number;
+  catalog?: ApiContext['catalog'];
   /** called for every route registered (the OpenAPI test walks them) */
   onRoute?: (method: string, url: string) => void;
 }
@@ -44,6 +46,7 @@ export function buildApi(deps: ApiDeps) {
     store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log,
     events: { pollMs: deps.events?.pollMs ?? 250, heartbeatMs: deps.events?.heartbeatMs ?? 15_000 },
     streams: new Set(),
+    ...(deps.catalog ? { catalog: deps.catalog } : {}),
   };
   // open event streams would keep close() waiting: end them first
   app.addHook('preClose', async () => [...ctx.streams].forEach((close) => close()));
@@ -67,6 +70,7 @@ export function buildApi(deps: ApiDeps) {
     await v1InfraRoutes(v1, ctx);
     await v1NodeDefListRoute(v1, ctx);
     await v1EventRoutes(v1, ctx);
+    await v1CatalogRoutes(v1, ctx);
     v1.get('/v1/health', async () => ({ status: 'ok', infras: (await deps.store.listInfras()).length }));
     v1.get('/v1/openapi.json', async () => openApiDocument);
   });

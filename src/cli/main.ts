@@ -14,6 +14,8 @@ import { destroyCommand } from './commands/destroy.js';
 import { logsCommand } from './commands/logs.js';
 import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
+import { catalogCommand } from './commands/catalog.js';
+import { deployCommand } from './commands/deploy.js';
 import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
@@ -95,11 +97,26 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<nodes>', 'node definition file (YAML)')
     .action((file: string) => either((a, json) => importCommand(a, file, json), (c, json) => remoteImport(c, file, json))());
 
-  program.command('serve').description('reconcile every infra continuously; serve the REST API and the live view')
+  const collect = (v: string, all: string[]) => [...all, v];
+  const catalogOption = (c: Command) => c.option('--catalog <dir>', "an operator's catalog folder (repeatable), besides the shipped one", collect, []);
+
+  catalogOption(program.command('catalog').description('list the ready-made infrastructures reef deploy offers'))
+    .action((o: { catalog: string[] }) => run((a, json) => catalogCommand(a, { ...o, json }))());
+
+  waitOptions(catalogOption(program.command('deploy').description('deploy a catalog entry on a cloud, with values for its variables')
+    .argument('<name>', 'catalog entry (reef catalog lists them)')
+    .requiredOption('--cloud <cloud>', 'which of the entry\'s clouds to deploy on (e.g. docker)')
+    .option('--set <key=value>', 'a variable\'s value (repeatable)', collect, [])
+    .option('--id <id>', 'infra id (default: the entry\'s infra_name); deploying an existing id updates it')
+    .option('--auth <file>', 'authentication file (credentials per resource)')))
+    .action((name: string, o: { cloud: string; set: string[]; id?: string; auth?: string; catalog: string[]; wait: boolean; timeout: number }) =>
+      run((a, json) => deployCommand(a, name, { ...o, timeoutS: o.timeout, json }))());
+
+  catalogOption(program.command('serve')).description('reconcile every infra continuously; serve the REST API and the live view')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', int('--port'), 5000)
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
-    .action((o: { host: string; port: number; resync?: number }) =>
+    .action((o: { host: string; port: number; resync?: number; catalog: string[] }) =>
       run((a) => serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
   try {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { harness, type Harness } from '../helpers/harness.js';
-import { buildApi, type ReefApi } from '../../src/api/server.js';
+import { buildApi, type ApiDeps, type ReefApi } from '../../src/api/server.js';
 import { silentLogger } from '../../src/util/log.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -25,14 +25,14 @@ export interface StatusBody {
   instances: Array<{ id: string; node: string; state: string; address: string | null; lastError: unknown }>;
 }
 
-export async function apiHarness(opts: { serve?: boolean; events?: { pollMs?: number; heartbeatMs?: number } } = {}): Promise<ApiHarness> {
+export async function apiHarness(opts: { serve?: boolean; events?: { pollMs?: number; heartbeatMs?: number }; catalog?: ApiDeps['catalog'] } = {}): Promise<ApiHarness> {
   const h = harness();
   const controller = h.controller();
   if (opts.serve !== false) await controller.serve();
   const routes: ApiHarness['routes'] = [];
   const api = buildApi({
     store: h.store, controller, registry: h.registry, token: TOKEN, log: silentLogger(), events: opts.events,
-    onRoute: (method, url) => routes.push({ method, url }),
+    onRoute: (method, url) => routes.push({ method, url }), catalog: opts.catalog,
   });
   await api.ready();
   const close = h.close.bind(h);

@@ -9,6 +9,8 @@ import type { App } from '../app.js';
 import { EXIT } from '../exit.js';
 import { buildApi } from '../../api/server.js';
 import { loadOrCreateToken } from '../../api/token.js';
+import { localTargets } from '../../catalog/index.js';
+import { openCatalog } from './catalog.js';
 
 export interface ServeOptions {
   host: string;
@@ -16,13 +18,17 @@ export interface ServeOptions {
   tokenFile?: string;
   /** seconds between drift checks of a converged infra */
   resync?: number;
+  /** operator's catalog folders, besides the shipped one */
+  catalog?: string[];
 }
 
 export async function serveCommand(app: App, opts: ServeOptions): Promise<number> {
   const tokenPath = resolve(opts.tokenFile ?? join(app.stateDir, 'api-token'));
   const { token, created } = loadOrCreateToken(tokenPath);
+  const entries = openCatalog(app, opts.catalog ?? []); // a broken entry stops the start, with its one-line error
+  const catalog = { entries, targets: localTargets(entries.entries.flatMap((e) => Object.keys(e.clouds))) };
   const controller = app.controller(opts.resync ? { resyncMs: opts.resync * 1000 } : {});
-  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log });
+  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog });
   await api.listen({ host: opts.host, port: opts.port });
   await controller.serve();
   const { address, port } = api.server.address() as AddressInfo;
