@@ -4,6 +4,7 @@
  *   {type: application_credential, id, secret}        application credential (never scoped: Keystone refuses)
  * Messages name the missing key only; a value from the auth file is never echoed.
  */
+import { createHash } from 'node:crypto';
 import { FatalError } from '../errors.js';
 
 export type NovaIdentity =
@@ -39,4 +40,10 @@ export function identityKey(identity: NovaIdentity): string {
   return identity.kind === 'password'
     ? `user:${identity.userDomainName}/${identity.username}`
     : `appcred:${identity.id}`;
+}
+
+/** Cache key of an identity: who, plus a hash of the secret, so a changed or wrong password never reuses a token. */
+export function identityCacheKey(identity: NovaIdentity): string {
+  const secret = identity.kind === 'password' ? identity.password : identity.secret;
+  return `${identityKey(identity)}#${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
 }

@@ -47,3 +47,14 @@ describe('errorText / retryAfter', () => {
     expect(retryAfter(null)).toBeUndefined();
   });
 });
+
+describe('token cache key', () => {
+  it('differs when only the password differs, and holds no secret', async () => {
+    const { TokenCache } = await import('./keystone.js');
+    const cache = new TokenCache();
+    const a = cache.key({ keystoneUrl: 'k', identity: toNovaIdentity({ username: 'u', password: 'right' }, undefined), projectId: 'p' });
+    const b = cache.key({ keystoneUrl: 'k', identity: toNovaIdentity({ username: 'u', password: 'wrong' }, undefined), projectId: 'p' });
+    expect(a).not.toBe(b);
+    expect(`${a}${b}`).not.toMatch(/right|wrong/);
+  });
+});

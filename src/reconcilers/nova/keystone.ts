@@ -7,7 +7,7 @@ import type { CallContext } from '../driver.js';
 import { TransientError } from '../errors.js';
 import type { CatalogEntry } from './catalog.js';
 import { classifyOpenStackError } from './classify.js';
-import { identityKey, type NovaIdentity } from './credentials.js';
+import { identityCacheKey, identityKey, type NovaIdentity } from './credentials.js';
 import { requestJson } from './http.js';
 
 export interface Token {
@@ -54,7 +54,7 @@ export class TokenCache {
   issued = 0;
 
   key(target: TokenTarget): string {
-    return `${target.keystoneUrl}|${identityKey(target.identity)}|${target.projectId}`;
+    return `${target.keystoneUrl}|${identityCacheKey(target.identity)}|${target.projectId}`;
   }
 
   async get(target: TokenTarget, ctx: CallContext): Promise<Token> {
