@@ -155,5 +155,5 @@ describe('reef catalog / reef deploy', () => {
     expect(ok.stdout).toMatch(/worker 2\/2 ready \[1\.\.8\]/);
     expect(ok.stdout.trim().split('\n').at(-1)).toBe('vina-cli');
     expect(reef(dir, ['destroy', 'vina-cli', '--wait']).code).toBe(0);
-  }, 120_000);
+  }, 180_000);
 });
