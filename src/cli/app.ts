@@ -11,17 +11,21 @@ import { createLogger, type Logger } from '../util/log.js';
 import { createController, type Controller } from '../controller/controller.js';
 import type { ControllerOptions } from '../controller/options.js';
 import { loadAuthFile } from '../schemas/index.js';
+import type { LiveProgress } from './progress/live.js';
 
 export interface GlobalOptions {
   state?: string;
   logLevel?: string;
   output?: 'table' | 'json';
+  verbose?: boolean;
 }
 
 export interface App {
   statePath: string;
   stateDir: string;
   log: Logger;
+  /** the live progress display (a terminal, no -v): it receives the warnings and errors instead of stderr */
+  progress?: LiveProgress;
   registry: DriverRegistry;
   store(): Store;
   controller(options?: Partial<ControllerOptions>): Controller;
@@ -34,10 +38,12 @@ export function statePathOf(opts: GlobalOptions): string {
   return resolve(opts.state ?? process.env.REEF_STATE ?? '.reef/state.db');
 }
 
-export function openApp(opts: GlobalOptions): App {
+export function openApp(opts: GlobalOptions, progress?: LiveProgress): App {
   const statePath = statePathOf(opts);
   const stateDir = dirname(statePath);
-  const log = createLogger({ level: opts.logLevel ?? process.env.REEF_LOG_LEVEL ?? 'info', pretty: Boolean(process.stderr.isTTY) });
+  const log = progress
+    ? createLogger({ level: 'warn', destination: progress.logSink() as NodeJS.WritableStream })
+    : createLogger({ level: opts.logLevel ?? process.env.REEF_LOG_LEVEL ?? 'info', pretty: Boolean(process.stderr.isTTY) });
   const registry = new DriverRegistry(BUILTIN_DRIVERS, { stateDir, log });
   let store: Store | undefined;
   const controllers: Controller[] = [];
@@ -45,6 +51,7 @@ export function openApp(opts: GlobalOptions): App {
     statePath,
     stateDir,
     log,
+    progress,
     registry,
     store: () => (store ??= openSqliteStore(statePath)),
     controller: (options) => {

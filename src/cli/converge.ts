@@ -12,6 +12,10 @@ export interface ConvergeOptions {
   timeoutMs: number;
   /** with --wait, wait for a controller elsewhere too; without it, return once the desired state is written */
   wait: boolean;
+  /** the live display's bar: instances coming up (apply, scale) or going away (destroy) */
+  direction?: 'up' | 'down';
+  /** its first line */
+  title?: string;
 }
 
 export interface ConvergeResult {
@@ -22,8 +26,17 @@ export interface ConvergeResult {
 
 export async function converge(app: App, infraId: string, opts: ConvergeOptions): Promise<ConvergeResult> {
   const deadline = Date.now() + opts.timeoutMs;
+  const progress = app.progress;
+  progress?.start(opts.direction ?? 'up', opts.title ?? infraId);
+  const onStatus = progress && ((s: RuntimeStatus) => progress.update(s));
+  const result = await follow(app, infraId, opts, deadline, onStatus);
+  progress?.finish(result.exitCode === EXIT.ok ? 'ok' : 'failed');
+  return result;
+}
+
+async function follow(app: App, infraId: string, opts: ConvergeOptions, deadline: number, onStatus?: (s: RuntimeStatus) => void): Promise<ConvergeResult> {
   for (;;) {
-    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()) });
+    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()), onStatus });
     switch (result.kind) {
       case 'converged':
       case 'failed':
@@ -41,6 +54,7 @@ export async function converge(app: App, infraId: string, opts: ConvergeOptions)
         if (!infra) return { exitCode: EXIT.badInput, message: `${infraId}: no longer in the store` };
         const store = app.store();
         const status = summarise({ infra, nodes: await store.getNodes(infraId), instances: await store.listInstances(infraId), untracked: 0, actions: 0, errors: [] });
+        onStatus?.(status);
         const done = finalOutcome(infraId, seen(status));
         if (done) return { ...done, status };
         if (Date.now() >= deadline) return timedOut(infraId, opts.timeoutMs, seen(status), result.holder);

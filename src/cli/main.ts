@@ -16,6 +16,7 @@ import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
+import { LiveProgress, wantsLive } from './progress/live.js';
 import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
@@ -32,20 +33,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', undefined)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--server <url>', 'use a running reef serve (status, apply, scale, destroy, logs, import)')
+    .option('-v, --verbose', 'print every instance transition (on a terminal: instead of the live progress display)', false)
     .option('--token-file <path>', 'API token file (reef serve; with --server, else env REEF_TOKEN or <state dir>/api-token)')
     .showHelpAfterError('(run reef --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  const run = (fn: (app: App, json: boolean) => Promise<number>) => async () => {
+  const run = (fn: (app: App, json: boolean) => Promise<number>, live = false) => async () => {
     const globals = program.opts<GlobalOptions>();
-    app = openApp(globals);
+    const progress = live && wantsLive(globals) ? new LiveProgress({ stream: process.stderr, color: !process.env.NO_COLOR }) : undefined;
+    app = openApp(globals, progress);
     exitCode = await fn(app, globals.output === 'json');
   };
   /** with --server, the remote variant of a command; the same local one otherwise */
-  const either = (local: (app: App, json: boolean) => Promise<number>, remote: (c: RemoteClient, json: boolean) => Promise<number>) => async () => {
+  const either = (local: (app: App, json: boolean) => Promise<number>, remote: (c: RemoteClient, json: boolean) => Promise<number>, live = false) => async () => {
     const g = program.opts<GlobalOptions & { server?: string; tokenFile?: string }>();
-    if (!g.server) return run(local)();
+    if (!g.server) return run(local, live)();
     exitCode = await remote(new RemoteClient({ server: g.server, tokenFile: g.tokenFile, stateDir: dirname(statePathOf(g)) }), g.output === 'json');
   };
   const waitOptions = (c: Command) =>
@@ -67,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
     .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial'])))
     .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number }) =>
-      either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }))());
+      either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)());
 
   program.command('status').description('list infras, or show one: node, instance, state, address, age')
     .argument('[id]', 'infra id')
@@ -79,12 +82,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--by <n>', 'add (+n) or remove (-n) instances', int('--by', true))
     .option('--instance <id|address>', 'remove this instance (scale down by one unless --to/--by say otherwise)'))
     .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number }) =>
-      either((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }))());
+      either((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }), true)());
 
   waitOptions(program.command('destroy').description('delete every resource of an infra')
     .argument('<id>', 'infra id'))
     .action((id: string, o: { wait: boolean; timeout: number }) =>
-      either((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }))());
+      either((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }), true)());
 
   program.command('logs').description('reconcile events (instance transitions, failures, collections)')
     .argument('[id]', 'infra id (default: all)')
@@ -125,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof CommanderError) {
       exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     } else {
+      app?.progress?.finish('failed');
       process.stderr.write(`${messageOf(e)}\n`);
       exitCode = exitCodeOf(e);
     }

@@ -22,6 +22,11 @@ export interface RuntimeStatus {
   nodes: NodeStatus[];
   failedNodes: Array<{ node: string; reason: string }>;
   errors: Array<{ endpoint: string; code: string; message: string }>;
+  /**
+   * per node, how many instances are in each state (gone ones left out); an instance on its way up whose last
+   * call failed and is being retried counts as `retrying`. What a live progress display shows.
+   */
+  phases: Record<string, Record<string, number>>;
 }
 
 export interface SummaryInput {
@@ -39,9 +44,15 @@ export function summarise(input: SummaryInput): RuntimeStatus {
   // one pass over the instances, whatever the number of nodes
   const counts = new Map<string, { ready: number; actual: number }>();
   let live = 0;
+  const phases: Record<string, Record<string, number>> = {};
   let busy = false;
   for (const i of input.instances) {
     if (isInProgress(i.state) || i.state === 'destroying') busy = true;
+    if (i.state !== 'gone') {
+      const phase = isInProgress(i.state) && i.lastError ? 'retrying' : i.state;
+      const p = (phases[i.node] ??= {});
+      p[phase] = (p[phase] ?? 0) + 1;
+    }
     if (i.destroyReason || i.state === 'gone') continue;
     live++;
     const c = counts.get(i.node) ?? { ready: 0, actual: 0 };
@@ -60,5 +71,5 @@ export function summarise(input: SummaryInput): RuntimeStatus {
     phase === 'destroyed' ||
     (phase === 'active' && noLeftovers && failedNodes.length === 0 &&
       live === input.instances.length && nodes.every((n) => n.ready === n.target && n.actual === n.target));
-  return { infraId: input.infra.id, phase, converged, settled: !busy, nodes, failedNodes, errors: input.errors };
+  return { infraId: input.infra.id, phase, converged, settled: !busy, nodes, failedNodes, errors: input.errors, phases };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { App } from '../app.js';
 import { loadSpec, type SpecArgs } from '../spec-input.js';
 import { converge } from '../converge.js';
-import { statusText } from './status.js';
+import { finalStatusText } from '../progress/final.js';
 
 export interface ApplyOptions extends SpecArgs {
   wait: boolean;
@@ -18,12 +18,12 @@ export async function applyCommand(app: App, opts: ApplyOptions): Promise<number
   for (const n of await store.getNodes(spec.id)) if (n.failedReason) await store.setNodeFailed(spec.id, n.name, null);
   const what = put.created ? 'created' : put.changed ? `updated (generation ${put.infra.generation})` : 'unchanged';
   app.log.info({ infra: spec.id }, `infra ${spec.id}: ${what}`);
-  const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, title: `infra ${spec.id}: ${what}` });
   await app.flushLogs();
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ infraid: spec.id })}\n`);
   } else {
-    process.stdout.write(`${result.status ? `${await statusText(app, spec.id)}\n` : ''}${result.message}\n${spec.id}\n`);
+    process.stdout.write(`${result.status ? `${await finalStatusText(app, spec.id)}\n` : ''}${result.message}\n${spec.id}\n`);
   }
   if (result.exitCode !== 0 && opts.json) process.stderr.write(`${result.message}\n`);
   return result.exitCode;

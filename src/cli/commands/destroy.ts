@@ -9,7 +9,7 @@ export async function destroyCommand(app: App, id: string, opts: { wait: boolean
   if (infra.status !== 'destroyed') await store.setInfraStatus(id, 'destroying');
   const result = infra.status === 'destroyed'
     ? { exitCode: 0, message: `${id}: already destroyed` }
-    : await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+    : await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, direction: 'down', title: `infra ${id}: destroying` });
   await app.flushLogs();
   process.stdout.write(opts.json ? `${JSON.stringify({ infraid: id, destroyed: result.exitCode === 0 })}\n` : `${result.message}\n`);
   return result.exitCode;

@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import { converge } from '../converge.js';
 import { UsageError } from '../exit.js';
 import { FatalError } from '../../reconcilers/errors.js';
-import { statusText } from './status.js';
+import { finalStatusText } from '../progress/final.js';
 
 export interface ScaleOptions {
   to?: number;
@@ -33,11 +33,11 @@ export async function scaleCommand(app: App, id: string, node: string, opts: Sca
     await store.setTarget(id, node, target);
   }
   app.log.info({ infra: id, node }, `${node}: target ${current.target} → ${target}`);
-  const result = await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000 });
+  const result = await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, title: `${id}: ${node} target ${current.target} → ${target}` });
   await app.flushLogs();
   if (opts.json) process.stdout.write(`${JSON.stringify({ infraid: id, node, target })}\n`);
   else {
-    process.stdout.write(`${result.status ? `${await statusText(app, id)}\n` : ''}${result.message}\n`);
+    process.stdout.write(`${result.status ? `${await finalStatusText(app, id)}\n` : ''}${result.message}\n`);
   }
   return result.exitCode;
 }
