@@ -17,11 +17,12 @@ interface ReefResult {
   statusTableMs: number; statusJsonMs: number; cliStartMs: number;
 }
 interface DeployResult { containers: number; concurrency: number; reps: number; composeAvailable: boolean; times: Record<string, number[]>; reefMs: number; dockerodeMs: number; composeMs: number | null }
+interface NovaResult { servers: number; concurrency: number; reefDeployMs: number; reefDestroyMs: number; directDeployMs: number; directDestroyMs: number }
 interface RecoveryResult { kills: number; workers: number; times: number[]; medianMs: number; maxMs: number }
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'scale,docker,recovery' },
+    only: { type: 'string', default: 'scale,docker,recovery,nova' },
     sizes: { type: 'string', default: '100,1000,10000' },
     reps: { type: 'string', default: '3' },
     kills: { type: 'string', default: '10' },
@@ -58,6 +59,12 @@ if (only.has('recovery')) {
   recovery = dockerDown ? { skipped: dockerDown } : await runChild<RecoveryResult>('docker/recovery.js', [values.kills!, '5'], 300_000);
 }
 
+let nova: NovaResult | { skipped: string } | undefined;
+if (only.has('nova')) {
+  process.stderr.write('bench: OpenStack (nova) 20 servers, reef vs direct API…\n');
+  nova = await runChild<NovaResult | { skipped: string }>('nova/deploy.js', ['20'], 2_400_000);
+}
+
 // ---- tables ----
 const out: string[] = [];
 if (scale.length) {
@@ -87,6 +94,13 @@ if (recovery && !('skipped' in recovery)) {
   out.push(`Recovery (docker kill of a worker → replacement ready, ${recovery.kills} kills): median ${fmt(recovery.medianMs)} ms, max ${fmt(recovery.maxMs)} ms`);
 } else if (recovery) out.push(`Recovery: skipped (${recovery.skipped})`);
 
+if (nova && !('skipped' in nova)) {
+  const t = new Table({ head: [`OpenStack Zed, fake hypervisor: ${nova.servers} servers`, 'reef (ms)', `direct API, concurrency ${nova.concurrency} (ms)`, 'ratio'], style: { head: [], border: [] } });
+  t.push(['deploy (POST → all ACTIVE / ready)', fmt(nova.reefDeployMs), fmt(nova.directDeployMs), ratio(nova.reefDeployMs, nova.directDeployMs)]);
+  t.push(['destroy (DELETE → all gone)', fmt(nova.reefDestroyMs), fmt(nova.directDestroyMs), ratio(nova.reefDestroyMs, nova.directDestroyMs)]);
+  out.push(t.toString());
+} else if (nova) out.push(`OpenStack: skipped (${nova.skipped})`);
+
 const big = scale.find((s) => s.reef.n === 10_000)?.reef;
 const targets: Target[] = [
   check('10,000 dummy instances: time to all ready', '< 10 s', big && big.deployMs / 1000, 10, 's', 2),
@@ -105,7 +119,7 @@ const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   totalSeconds: Math.round((Date.now() - started) / 1000),
-  scale, docker, recovery, targets,
+  scale, docker, recovery, nova, targets,
 };
 const file = join(repoRoot(), 'bench', 'results.json');
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

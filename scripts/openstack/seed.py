@@ -118,6 +118,9 @@ def cloud_step():
                     f"export OS_APPLICATION_CREDENTIAL_ID={cred['id']}\nexport OS_APPLICATION_CREDENTIAL_SECRET={cred['secret']}\n")
         os.chmod(creds_file, 0o600)
 
+    # the suites run in parallel and the bench makes 20 servers: Nova's default of 10 instances is too few
+    admin.put(f"/os-quota-sets/{project_id}", json={"quota_set": {"instances": 100, "cores": 200, "ram": 512000}}, **compute)
+
     for _ in range(180):
         hosts = admin.get("/os-hypervisors/detail", **compute).json()["hypervisors"]
         agents = admin.get("/v2.0/agents", params={"agent_type": "Linux bridge agent"}, **net).json()["agents"]

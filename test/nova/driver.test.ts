@@ -112,6 +112,11 @@ describeOpenStack('nova driver against real OpenStack', (env) => {
     expect((e as Error).message).not.toContain('wrong-password');
     expect(Date.now() - started).toBeLessThan(15_000);
     expect((await admin.serversOf(infra)).filter((s) => s.metadata['reef.node'] === 'bad')).toEqual([]);
+    // Keystone's no is believed for a while: a retry fails at once without another failed login
+    const issued = driver.tokens.issued;
+    const again = await driver.create(request('bad', 4, {}, { username: env.username, password: 'wrong-password' }), ctx).catch((x: unknown) => x);
+    expect(again).toBe(e);
+    expect(driver.tokens.issued).toBe(issued);
   }, 60_000);
 
   it('classifies an unknown flavor, image and key pair as fatal with the cloud\'s words', async () => {

@@ -17,7 +17,7 @@ import { classifyFault, httpStatus } from './classify.js';
 import { networkCode } from './http.js';
 import { toNovaIdentity } from './credentials.js';
 import { findFlavor, type Flavor } from './flavors.js';
-import { ensureFloatingIp, releaseFloatingIps } from './floating-ip.js';
+import { ensureFloatingIp, floatingByServer, listFloatingIps, releaseFloatingIps } from './floating-ip.js';
 import { TokenCache } from './keystone.js';
 import { TAGS_MIN, atLeast } from './microversion.js';
 import { addressesOf, isReefServer, toObservation, type NovaServer } from './observation.js';
@@ -136,6 +136,19 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
     }
   }
 
+  /**
+   * Floating addresses reef attached, by server (one Neutron call). A cloud without Neutron in its catalog, or a
+   * Neutron that does not answer, leaves Nova's own `addresses` to speak (logged, not an error).
+   */
+  async function attachedFloating(session: OpenStackSession, ctx: CallContext): Promise<Map<string, string>> {
+    try {
+      return floatingByServer(await listFloatingIps(session, ctx));
+    } catch (e) {
+      ctx.log.debug({ driver: DRIVER_TYPE, err: (e as Error).message }, 'nova: floating IPs not listed; using Nova\'s addresses');
+      return new Map();
+    }
+  }
+
   return {
     type: DRIVER_TYPE,
     resourceSchema,
@@ -173,8 +186,11 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
     },
 
     async observe(req: ObserveRequest<NovaResource>, ctx: CallContext): Promise<Observation> {
-      const server = await getServer(sessionFor(req.resource, req.credentials), req.ref.id, ctx);
-      return server ? toObservation(server, req.ref) : { exists: false, ref: req.ref };
+      const session = sessionFor(req.resource, req.credentials);
+      const server = await getServer(session, req.ref.id, ctx);
+      if (!server) return { exists: false, ref: req.ref };
+      const floating = wantsFloatingIp(req.resource) ? (await attachedFloating(session, ctx)).get(server.id) : undefined;
+      return toObservation(server, req.ref, floating);
     },
 
     async list(req: ListRequest<NovaResource>, ctx: CallContext): Promise<Observation[]> {
@@ -183,10 +199,11 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
       const tagged = atLeast(await session.microversion(ctx), TAGS_MIN);
       const tag = req.infraId !== undefined ? infraTag(req.infraId) ?? REEF_TAG : REEF_TAG;
       const servers = await listServers(session, tagged ? { tags: tag } : {}, ctx, options.pageSize);
+      const floating = servers.length ? await attachedFloating(session, ctx) : new Map<string, string>();
       const out: Observation[] = [];
       for (const server of servers) {
         if (!isReefServer(server, req.infraId)) continue;
-        const observation = toObservation(server, { driver: DRIVER_TYPE, endpoint, id: server.id });
+        const observation = toObservation(server, { driver: DRIVER_TYPE, endpoint, id: server.id }, floating.get(server.id));
         if (observation.exists) out.push(observation);
       }
       return out;

@@ -81,3 +81,13 @@ export async function releaseFloatingIps(session: OpenStackSession, serverId: st
   }
   return mine.length;
 }
+
+/** server id → the floating address reef attached to it (Nova's `addresses` may show it only seconds later). */
+export function floatingByServer(fips: FloatingIp[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of fips) {
+    const server = /(?:^| )reef-server:(\S+)/.exec(f.description ?? '')?.[1];
+    if (server && f.port_id && f.floating_ip_address) out.set(server, f.floating_ip_address);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * more by the caller (session.ts). The token travels only in the X-Auth-Token header: never logged or stored.
  */
 import type { CallContext } from '../driver.js';
-import { TransientError } from '../errors.js';
+import { TransientError, type ReefError } from '../errors.js';
 import type { CatalogEntry } from './catalog.js';
 import { classifyOpenStackError } from './classify.js';
 import { identityCacheKey, identityKey, type NovaIdentity } from './credentials.js';
@@ -28,6 +28,12 @@ export interface TokenTarget {
 /** Renew when less than this share of the token's life is left (and at least 60 s before expiry). */
 const RENEW_SHARE = 0.1;
 const RENEW_MIN_MS = 60_000;
+/**
+ * How long Keystone's "no" to an identity is believed without asking again. Retried creates of a node fail at
+ * once instead of each costing a (deliberately slow) failed login, and clouds that lock accounts after a few
+ * failed logins are not pushed there by reef's retries. A changed secret is a new identity and asks at once.
+ */
+export const REJECTION_TTL_MS = 5 * 60_000;
 
 export function authBody(target: TokenTarget): unknown {
   const id = target.identity;
@@ -50,6 +56,7 @@ export function needsRenewal(token: Token, now: number): boolean {
 export class TokenCache {
   private readonly tokens = new Map<string, Token>();
   private readonly inflight = new Map<string, Promise<Token>>();
+  private readonly rejected = new Map<string, { error: ReefError; until: number }>();
   /** how many tokens were issued (tests and logs). */
   issued = 0;
 
@@ -61,6 +68,8 @@ export class TokenCache {
     const key = this.key(target);
     const cached = this.tokens.get(key);
     if (cached && !needsRenewal(cached, ctx.clock.now())) return cached;
+    const no = this.rejected.get(key);
+    if (no && ctx.clock.now() < no.until) throw no.error;
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.issue(target, ctx).finally(() => this.inflight.delete(key));
@@ -77,6 +86,7 @@ export class TokenCache {
 
   clear(): void {
     this.tokens.clear();
+    this.rejected.clear();
   }
 
   private async issue(target: TokenTarget, ctx: CallContext): Promise<Token> {
@@ -89,7 +99,9 @@ export class TokenCache {
         idempotent: true, service: 'keystone', signal: ctx.signal,
       });
     } catch (e) {
-      throw classifyOpenStackError(e, what);
+      const error = classifyOpenStackError(e, what);
+      if (error.code === 'REEF_NOVA_AUTH_FAILED') this.rejected.set(this.key(target), { error, until: ctx.clock.now() + REJECTION_TTL_MS });
+      throw error;
     }
     const value = res.headers.get('x-subject-token');
     const token = (res.body as { token?: { expires_at?: string; issued_at?: string; project?: { id?: string }; catalog?: CatalogEntry[] } })?.token;

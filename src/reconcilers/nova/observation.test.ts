@@ -35,3 +35,10 @@ describe('toObservation', () => {
     expect(toObservation({ id: 's1', status: 'ACTIVE', 'OS-EXT-STS:task_state': 'deleting', metadata }, ref)).toMatchObject({ phase: 'stopped', reason: 'being deleted' });
   });
 });
+
+describe('floating address from Neutron', () => {
+  it("wins over Nova's addresses that have not caught up yet", () => {
+    const obs = toObservation({ id: 's1', status: 'ACTIVE', metadata, addresses: { private: [fixed] } }, ref, '203.0.113.44');
+    expect(obs).toMatchObject({ addresses: { ip: '203.0.113.44', privateIp: '10.10.0.167' } });
+  });
+});

@@ -57,7 +57,8 @@ export function isReefServer(server: NovaServer, infraId?: string): boolean {
   return infra !== undefined && (infraId === undefined || infra === infraId);
 }
 
-export function toObservation(server: NovaServer, ref: ResourceRef): Observation {
+/** `floating`: the address Neutron says reef attached, which wins over a not yet refreshed `addresses`. */
+export function toObservation(server: NovaServer, ref: ResourceRef, floating?: string): Observation {
   const phase = phaseOf(server.status);
   if (!phase) return { exists: false, ref };
   const deleting = server['OS-EXT-STS:task_state'] === 'deleting';
@@ -71,7 +72,7 @@ export function toObservation(server: NovaServer, ref: ResourceRef): Observation
     exists: true,
     ref,
     phase: deleting && phase !== 'failed' ? 'stopped' : phase,
-    addresses: addressesOf(server),
+    addresses: floating ? { ...addressesOf(server), ip: floating } : addressesOf(server),
     labels: { infra: m[LABEL_KEYS.infra] ?? '', node: m[LABEL_KEYS.node] ?? '', instance: m[LABEL_KEYS.instance] ?? '' },
     ...(reason ? { reason } : {}),
   };

@@ -59,3 +59,15 @@ describe('user data size', () => {
     expect(() => serverBody({ req: { ...req, context: { kind: 'docker', env: [] } }, flavorId: '1', microversion: '2.79' })).toThrow(/cloudinit/);
   });
 });
+
+describe('floatingByServer', () => {
+  it('maps attached floating IPs reef allocated to their server', async () => {
+    const { floatingByServer, fipDescription } = await import('./floating-ip.js');
+    const map = floatingByServer([
+      { id: 'f1', floating_ip_address: '203.0.113.5', port_id: 'p1', description: fipDescription('srv-1', 'web-1') },
+      { id: 'f2', floating_ip_address: '203.0.113.6', port_id: null, description: fipDescription('srv-2', 'web-2') },
+      { id: 'f3', floating_ip_address: '203.0.113.7', port_id: 'p3', description: 'someone else' },
+    ]);
+    expect([...map]).toEqual([['srv-1', '203.0.113.5']]);
+  });
+});
