@@ -3,6 +3,7 @@
  * section against its driver's schema, refused config managers, template syntax. Templates are rendered later,
  * per node (compile.ts), because their variables come from the infra description.
  */
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { Implementation } from '../spec/types.js';
 import { didYouMean } from './did-you-mean.js';
@@ -29,6 +30,11 @@ export interface CheckedNodeDefs {
   diagnostics: Diagnostic[];
 }
 
+/** config_management fields that name a file on the reef host. */
+const FILE_FIELDS = ['playbook', 'private_key_path'] as const;
+/** Relative, and neither a template nor `~/…` (expanded later, against the user's home). */
+const isRelativeFile = (p: string) => p !== '' && !isAbsolute(p) && !p.startsWith('~') && !p.includes('{{') && !p.includes('{%');
+
 export const TEMPLATE_SECTIONS = ['resource', 'contextualisation', 'config_management', 'health_check'] as const;
 
 /** Reads and checks a node-definition file; throws SpecError with every problem. */
@@ -54,7 +60,7 @@ export function checkNodeDefs(doc: LoadedDocument, resourceSchemas: Record<strin
       if (!isRecord(impl)) return;
       const path = [key, i];
       result.diagnostics.push(...checkImplementation(impl, doc, path, resourceSchemas));
-      (result.defs[type] ??= []).push(finalizeImplementation(impl));
+      (result.defs[type] ??= []).push(finalizeImplementation(impl, fileDirOf(doc)));
       (result.origins[type] ??= []).push({ doc, path, raw: impl });
     });
     if (result.diagnostics.length > before) result.broken.add(type);
@@ -90,9 +96,25 @@ function checkImplementation(impl: Record<string, unknown>, doc: LoadedDocument,
   return out;
 }
 
-/** The implementation as the spec holds it: a copy, with a cloud-init mapping dumped to `#cloud-config` text. */
-export function finalizeImplementation(impl: Record<string, unknown>): Implementation {
+/** The directory of a document read from a file; undefined for a request body (`<request body: nodes>`). */
+function fileDirOf(doc: LoadedDocument): string | undefined {
+  return basename(doc.file).startsWith('<') ? undefined : dirname(doc.file);
+}
+
+/**
+ * The implementation as the spec holds it: a copy, with a cloud-init mapping dumped to `#cloud-config` text and
+ * the files it names (`config_management.playbook`, `private_key_path`) made absolute against `baseDir`, the
+ * node-definition file's folder, as Occopus resolves them (so `reef import` keeps them valid from anywhere).
+ */
+export function finalizeImplementation(impl: Record<string, unknown>, baseDir?: string): Implementation {
   const copy = structuredClone(impl) as unknown as Implementation;
+  const config = copy.config_management as Record<string, unknown> | undefined;
+  if (baseDir !== undefined && isRecord(config)) {
+    for (const field of FILE_FIELDS) {
+      const value = config[field];
+      if (typeof value === 'string' && isRelativeFile(value)) config[field] = resolve(baseDir, value);
+    }
+  }
   const context = copy.contextualisation;
   if (context?.type === 'cloudinit' && isRecord(context.context_template)) {
     context.context_template = `#cloud-config\n${stringify(context.context_template)}`;

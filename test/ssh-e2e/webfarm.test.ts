@@ -57,7 +57,7 @@ describe.each(SHAPES)('$example: docker + $manager over SSH', (shape) => {
     session.cleanup();
   });
 
-  // Run from the example's folder: ansible playbook paths are relative to reef's working directory.
+  // Run from the example's folder, as its README says (playbooks resolve relative to the node-definition file).
   const cli = (args: string[]) => session.cli(args, { cwd: exampleDir });
 
   async function status(): Promise<Report> {

@@ -11,7 +11,7 @@ import type { ConfigManager, ConfigureRequest } from './types.js';
 
 export type AnsibleConfig = {
   type: 'ansible';
-  /** a playbook on the reef host (absolute, or relative to reef's working directory). */
+  /** a playbook on the reef host (absolute; the loader resolves one written relative to its node-definition file). */
   playbook: string;
   /** merged over the node variables. */
   extra_vars?: Record<string, unknown>;
