@@ -24,7 +24,13 @@ export const healthCheckSchema = {
         type: 'object',
         required: ['name', 'user', 'pass'],
         additionalProperties: false,
-        properties: { name: { type: 'string' }, user: { type: 'string' }, pass: { type: ['string', 'number'] } },
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          user: { type: 'string', minLength: 1 },
+          pass: { type: ['string', 'number'] },
+          // reef: the server's port (Occopus: always 3306)
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+        },
       },
     },
     ssh: {

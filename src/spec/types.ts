@@ -28,7 +28,7 @@ export interface HealthCheckSection {
   ping?: boolean;
   ports?: number[];
   urls?: string[];
-  mysqldbs?: Array<{ name: string; user: string; pass: string }>;
+  mysqldbs?: Array<{ name: string; user: string; pass: string | number; port?: number }>;
   ssh?: { command: string; expect_exit?: number };
   /** Seconds an instance may stay not-ready (creating ... checking) or unhealthy before it is failed. Default 600. */
   timeout?: number;

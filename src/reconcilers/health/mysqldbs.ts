@@ -1,23 +1,69 @@
-import type { HealthCheck } from './types.js';
+import { createConnection, type Connection } from 'mysql2/promise';
+import type { Probe } from '../driver.js';
+import { describeMysqlFailure, type MysqlFailure } from './mysql-outcome.js';
+import { noAddressProbe, targetAddress, type HealthCheck } from './types.js';
 
 export interface MysqlDbCheck {
   name: string;
   user: string;
-  pass: string;
+  pass: string | number;
+  /** reef: the server's port; default 3306 (Occopus had no choice). */
+  port?: number;
+}
+
+export interface MysqlDbsCheckConfig {
+  mysqldbs: MysqlDbCheck[];
+  /** per database, connect and query together; default 5000 ms. */
+  timeoutMs?: number;
 }
 
 /**
- * Occopus connects with MySQLdb. reef ships no MySQL client library yet, so every configured database is
- * reported as a failing probe with a clear reason instead of being silently skipped (a node asking for the
- * check would otherwise look healthy without it). Use an `ssh` check running `mysql -e 'select 1'` meanwhile.
+ * Occopus's `mysqldbs` check (it used MySQLdb.connect): for each entry, log in to the instance's address as
+ * `user` with `pass`, select database `name` and run `SELECT 1`, with mysql2. ok only when all of that works;
+ * otherwise the probe says why (database missing, access denied, server not up yet) without the password.
  */
-export const mysqldbsCheck: HealthCheck<{ mysqldbs: MysqlDbCheck[] }> = {
+export const mysqldbsCheck: HealthCheck<MysqlDbsCheckConfig> = {
   kind: 'mysqldbs',
-  async check({ config }) {
-    return config.mysqldbs.map((db) => ({
-      name: `mysqldb ${db.name}`,
-      ok: false,
-      detail: `mysqldb ${db.name}: mysqldbs checks are not supported yet`,
-    }));
+  async check({ target, config }, ctx) {
+    const host = targetAddress(target);
+    const timeoutMs = config.timeoutMs ?? 5000;
+    return Promise.all(
+      config.mysqldbs.map(async (db): Promise<Probe> => {
+        const name = `mysqldb ${db.name}`;
+        if (!host) return noAddressProbe(name);
+        const port = db.port ?? 3306;
+        const where = `mysqldb ${db.name} as ${db.user} on ${host}:${port}`;
+        try {
+          await probeDatabase({ host, port, db, timeoutMs, signal: ctx.signal });
+          return { name, ok: true, detail: `${where}: ready` };
+        } catch (e) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          return { name, ok: false, detail: `${where}: ${describeMysqlFailure(e as MysqlFailure, db, timeoutMs)}` };
+        }
+      }),
+    );
   },
 };
+
+async function probeDatabase(o: { host: string; port: number; db: MysqlDbCheck; timeoutMs: number; signal: AbortSignal }): Promise<void> {
+  let conn: Connection | undefined;
+  const timer = setTimeout(() => conn?.destroy(), o.timeoutMs);
+  const onAbort = () => conn?.destroy();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    conn = await createConnection({
+      host: o.host,
+      port: o.port,
+      user: o.db.user,
+      password: String(o.db.pass),
+      database: o.db.name,
+      connectTimeout: o.timeoutMs,
+    });
+    // the query is bounded by the timer above (destroy rejects it)
+    await conn.query('SELECT 1');
+  } finally {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    conn?.destroy();
+  }
+}

@@ -24,7 +24,7 @@ describe('runHealthChecks', () => {
 
   it('skips ping when disabled and returns every probe without short-circuiting', async () => {
     const probes = await runHealthChecks(
-      { ping: false, ports: [1, port], mysqldbs: [{ name: 'app', user: 'u', pass: 'p' }] },
+      { ping: false, ports: [1, port], mysqldbs: [{ name: 'app', user: 'u', pass: 'p', port: 1 }] },
       { ip: '127.0.0.1' },
       ctx(),
     );
@@ -33,7 +33,7 @@ describe('runHealthChecks', () => {
       [`port ${port}`, true],
       ['mysqldb app', false],
     ]);
-    expect(probes[2].detail).toBe('mysqldb app: mysqldbs checks are not supported yet');
+    expect(probes[2].detail).toBe('mysqldb app as u on 127.0.0.1:1: connection refused (server not started yet?)');
     expect(isHealthy(probes)).toBe(false);
   });
 });
