@@ -1,150 +1,221 @@
-// The live view: asks for the API token (or takes #token= from the URL) and keeps it in sessionStorage, draws
-// every infra, and follows GET /v1/events (Server-Sent Events read with fetch, since EventSource cannot send an
-// Authorization header), redrawing an infra when one of its events arrives.
-'use strict';
-(function () {
-  const $ = (id) => document.getElementById(id);
-  const KEY = 'reef.token';
-  const MAX_EVENTS = 60;
-  const refreshTimers = new Map();
-  let lastSeq = 0;
-  let stream;
+// The dashboard: every infra with its state on the left; the selected one in detail (infra.js); the catalog with
+// its Deploy form (catalog.js). Follows the event stream and redraws what an event touches. The token comes
+// from the login form or #token= in the URL and is kept in sessionStorage only.
+import { $, h } from './dom.js';
+import { api, follow, forgetToken, infraEvents, setToken, takeTokenFromUrl, token } from './api.js';
+import { renderInfra, phaseClass } from './infra.js';
+import { renderCatalog, fillDeployForm } from './catalog.js';
 
-  function takeTokenFromUrl() {
-    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-    if (!m) return;
-    sessionStorage.setItem(KEY, decodeURIComponent(m[1]));
-    history.replaceState(null, '', location.pathname + location.search); // keep it out of history and screenshots
+const state = {
+  view: 'infra', // 'infra' | 'catalog'
+  selected: null,
+  summaries: new Map(),
+  status: null,
+  events: [],
+  catalog: { entries: [], targets: [] },
+  stop: null,
+};
+const timers = new Map();
+
+function setConnection(s) {
+  $('connection').dataset.state = s;
+  $('connection').textContent = s;
+}
+
+function showLogin(message) {
+  $('login').hidden = false;
+  $('app').hidden = true;
+  $('forget').hidden = true;
+  $('login-error').textContent = message || '';
+  setConnection('offline');
+}
+
+function fail(e) {
+  if (e.unauthorized) return showLogin(e.message);
+  toast(e.message);
+}
+
+function toast(message) {
+  const t = $('toast');
+  t.textContent = message;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, 8000);
+}
+
+function drawList() {
+  const items = [...state.summaries.values()].sort((a, b) => a.id.localeCompare(b.id));
+  $('infra-list').replaceChildren(...(items.length ? items.map((i) => h('li', {},
+    h('button', { type: 'button', class: `infra-item${state.view === 'infra' && i.id === state.selected ? ' selected' : ''}`, 'data-infra-item': i.id, 'data-phase': i.phase, onclick: () => select(i.id) },
+      h('span', { class: `dot phase-${i.phase}` }), h('span', { class: 'name' }, i.id), h('span', { class: 'muted' }, `${i.ready}/${i.total}`)))) : [h('li', { class: 'muted' }, 'none yet: deploy one from the catalog')]));
+  $('show-catalog').classList.toggle('selected', state.view === 'catalog');
+}
+
+function drawMain() {
+  $('catalog').hidden = state.view !== 'catalog';
+  $('detail').hidden = state.view !== 'infra';
+  if (state.view === 'infra') {
+    $('detail').replaceChildren(state.status && state.status.id === state.selected
+      ? renderInfra(state.status, state.events, { scale, destroy: askDestroy })
+      : h('p', { class: 'muted' }, state.selected ? 'loading…' : 'no infrastructure selected'));
   }
+}
 
-  const token = () => sessionStorage.getItem(KEY);
+function summaryOf(s) {
+  const live = s.instances.filter((i) => !i.destroyReason);
+  return { id: s.id, phase: phaseClass(s), ready: live.filter((i) => i.state === 'ready').length, total: live.length };
+}
 
-  async function api(path) {
-    const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
-    if (res.status === 401) throw Object.assign(new Error('the token was refused'), { unauthorized: true });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return res.json();
+async function refresh(id) {
+  try {
+    const s = await api(`/v1/infras/${encodeURIComponent(id)}`);
+    state.summaries.set(id, summaryOf(s));
+    if (id === state.selected) state.status = s;
+  } catch (e) {
+    if (e.status === 404) state.summaries.delete(id);
+    else return fail(e);
   }
+  drawList();
+  if (id === state.selected) drawMain();
+}
 
-  function setConnection(state) {
-    $('connection').dataset.state = state;
-    $('connection').textContent = state;
+function scheduleRefresh(id) {
+  if (timers.has(id)) return;
+  timers.set(id, setTimeout(() => { timers.delete(id); void refresh(id); }, 150));
+}
+
+async function select(id) {
+  state.view = 'infra';
+  state.selected = id;
+  state.status = null;
+  state.events = [];
+  drawList();
+  drawMain();
+  try {
+    const [events] = await Promise.all([infraEvents(id), refresh(id)]);
+    if (state.selected !== id) return;
+    // events that arrived on the stream while the history loaded are already in state.events
+    const seen = new Set(state.events.map((e) => e.seq));
+    state.events = [...events.filter((e) => !seen.has(e.seq)), ...state.events].sort((a, b) => a.seq - b.seq);
+    drawMain();
+  } catch (e) {
+    fail(e);
   }
+}
 
-  function showLogin(message) {
-    $('login').hidden = false;
-    $('forget').hidden = true;
-    $('login-error').textContent = message || '';
-    setConnection('offline');
+function onEvent(e) {
+  if (!state.summaries.has(e.infra)) state.summaries.set(e.infra, { id: e.infra, phase: 'busy', ready: 0, total: 0 });
+  if (!state.selected && state.view === 'infra') void select(e.infra);
+  if (e.infra === state.selected) state.events.push(e);
+  scheduleRefresh(e.infra);
+}
+
+async function scale(id, node, by) {
+  try {
+    await api(`/v1/infras/${encodeURIComponent(id)}/nodes/${encodeURIComponent(node)}/scale`, { method: 'PUT', body: { by } });
+    scheduleRefresh(id);
+  } catch (e) {
+    fail(e);
   }
+}
 
-  function section(id) {
-    let s = document.querySelector(`[data-infra="${CSS.escape(id)}"]`);
-    if (!s) {
-      s = document.createElement('article');
-      s.className = 'infra';
-      s.dataset.infra = id;
-      s.appendChild(document.createElement('h2'));
-      s.appendChild(document.createElement('div'));
-      $('infras').appendChild(s);
-    }
-    return s;
+function askDestroy(id) {
+  $('destroy-name').textContent = id;
+  $('destroy-dialog').dataset.infra = id;
+  $('destroy-dialog').showModal();
+}
+
+async function destroy(id) {
+  try {
+    await api(`/v1/infras/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    scheduleRefresh(id);
+  } catch (e) {
+    fail(e);
   }
+}
 
-  async function refresh(id) {
-    try {
-      const status = await api(`/v1/infras/${encodeURIComponent(id)}`);
-      const s = section(id);
-      s.dataset.status = status.status;
-      s.dataset.converged = String(status.converged);
-      s.querySelector('h2').textContent = `${status.id} `;
-      const phase = document.createElement('span');
-      phase.className = 'phase';
-      phase.textContent = `${status.status}, generation ${status.generation}${status.converged ? ', converged' : ''}`;
-      s.querySelector('h2').appendChild(phase);
-      s.querySelector('div').replaceChildren(window.reefGraph.render(status));
-    } catch (e) {
-      if (e.unauthorized) showLogin(e.message);
-    }
+async function showCatalog() {
+  state.view = 'catalog';
+  drawList();
+  drawMain();
+  try {
+    state.catalog = await api('/v1/catalog');
+    $('catalog-body').replaceChildren(renderCatalog(state.catalog, openDeploy));
+    $('targets').textContent = state.catalog.targets.length
+      ? `targets: ${state.catalog.targets.map((t) => `${t.name} (${t.cloud})`).join(', ')}` : 'no deploy targets are configured';
+  } catch (e) {
+    fail(e);
   }
+}
 
-  function scheduleRefresh(id) {
-    if (refreshTimers.has(id)) return;
-    refreshTimers.set(id, setTimeout(() => { refreshTimers.delete(id); void refresh(id); }, 150));
-  }
-
-  function addEvent(e) {
-    const li = document.createElement('li');
-    const who = [e.node, e.instance].filter(Boolean).join(' ');
-    li.textContent = `${e.time.slice(11, 23)} ${e.infra}${who ? ` ${who}` : ''}: ${e.message}`;
-    li.dataset.seq = e.seq;
-    $('events').prepend(li);
-    while ($('events').children.length > MAX_EVENTS) $('events').lastChild.remove();
-  }
-
-  async function follow() {
-    for (let attempt = 0; ; attempt++) {
-      stream = new AbortController();
-      try {
-        const res = await fetch('/v1/events', { headers: { authorization: `Bearer ${token()}`, accept: 'text/event-stream', 'last-event-id': String(lastSeq) }, signal: stream.signal });
-        if (res.status === 401) return showLogin('the token was refused');
-        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-        setConnection('live');
-        attempt = 0;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-            buffer = buffer.slice(end + 2);
-            if (!data) continue;
-            const e = JSON.parse(data);
-            lastSeq = e.seq;
-            addEvent(e);
-            scheduleRefresh(e.infra);
-          }
-        }
-      } catch (e) {
-        if (stream.signal.aborted) return;
-      }
-      setConnection('reconnecting');
-      await new Promise((r) => setTimeout(r, Math.min(10000, 500 * 2 ** Math.min(attempt, 5))));
-    }
-  }
-
-  async function start() {
-    if (!token()) return showLogin();
-    $('login').hidden = true;
-    $('forget').hidden = false;
-    try {
-      const { infras } = await api('/v1/infras');
-      await Promise.all(infras.map((i) => refresh(i.id)));
-      const { events } = await api(`/v1/events?follow=false&tail=${MAX_EVENTS}`);
-      events.forEach(addEvent);
-      if (events.length) lastSeq = events[events.length - 1].seq;
-    } catch (e) {
-      return showLogin(e.unauthorized ? e.message : `cannot reach the server: ${e.message}`);
-    }
-    void follow();
-  }
-
-  $('login').addEventListener('submit', (ev) => {
+function openDeploy(entry) {
+  const form = $('deploy-form');
+  const read = fillDeployForm(form, entry, state.catalog.targets);
+  $('deploy-cancel').onclick = () => $('deploy-dialog').close();
+  form.onsubmit = async (ev) => {
     ev.preventDefault();
-    sessionStorage.setItem(KEY, $('token').value.trim());
-    $('token').value = '';
-    void start();
-  });
-  $('forget').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY);
-    stream?.abort();
-    $('infras').replaceChildren();
-    showLogin();
-  });
-  // ages and counts that no event touches (a converged infra) still get a periodic look
-  setInterval(() => document.querySelectorAll('[data-infra]').forEach((s) => scheduleRefresh(s.dataset.infra)), 10000);
-  takeTokenFromUrl();
+    $('deploy-submit').disabled = true;
+    $('deploy-error').textContent = '';
+    try {
+      const r = await api(`/v1/catalog/${encodeURIComponent(entry.name)}/deploy`, { method: 'POST', body: read() });
+      $('deploy-dialog').close();
+      state.summaries.set(r.infraid, { id: r.infraid, phase: 'busy', ready: 0, total: 0 });
+      await select(r.infraid); // and follow it live: its events arrive on the stream
+    } catch (e) {
+      if (e.unauthorized) return showLogin(e.message);
+      $('deploy-error').textContent = e.message;
+    } finally {
+      $('deploy-submit').disabled = false;
+    }
+  };
+  $('deploy-dialog').showModal();
+}
+
+async function start() {
+  if (!token()) return showLogin();
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('forget').hidden = false;
+  let after = 0;
+  try {
+    const { infras } = await api('/v1/infras');
+    for (const i of infras) state.summaries.set(i.id, { id: i.id, phase: i.status === 'active' ? (i.ready === i.total && i.total > 0 ? 'ready' : 'busy') : i.status, ready: i.ready, total: i.total });
+    const { events } = await api('/v1/events?follow=false&tail=1');
+    if (events.length) after = events[events.length - 1].seq;
+  } catch (e) {
+    return showLogin(e.unauthorized ? e.message : `cannot reach the server: ${e.message}`);
+  }
+  drawList();
+  infrasRefreshAll();
+  if (!state.selected && state.summaries.size) void select([...state.summaries.keys()].sort()[0]);
+  else drawMain();
+  state.stop = follow(after, onEvent, (s) => (s === 'unauthorized' ? showLogin('the token was refused') : setConnection(s)));
+}
+
+function infrasRefreshAll() {
+  for (const id of state.summaries.keys()) scheduleRefresh(id);
+}
+
+$('login').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  setToken($('token').value.trim());
+  $('token').value = '';
   void start();
-})();
+});
+$('forget').addEventListener('click', () => {
+  forgetToken();
+  state.stop?.();
+  state.summaries.clear();
+  state.selected = null;
+  showLogin();
+});
+$('show-catalog').addEventListener('click', () => void showCatalog());
+$('destroy-cancel').addEventListener('click', () => $('destroy-dialog').close());
+$('destroy-confirm').addEventListener('click', () => {
+  $('destroy-dialog').close();
+  void destroy($('destroy-dialog').dataset.infra);
+});
+// ages and the timeline's "now" move without events: a periodic look at the selected infra
+setInterval(() => { if (state.selected && state.view === 'infra' && token()) scheduleRefresh(state.selected); }, 5000);
+takeTokenFromUrl();
+void start();

@@ -1,5 +1,5 @@
 /**
- * The live view: one static page and its script, served without a token (the page asks for it and sends it
+ * The dashboard: one static page and its ES modules, served without a token (the page asks for it and sends it
  * with every API call). Files are read once from src/api/live/ (plain HTML + JS, no build step); only the
  * names listed here are served, so no request path ever reaches the file system.
  */
@@ -9,8 +9,7 @@ import type { FastifyInstance } from 'fastify';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/live/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/live/graph.js': { file: 'graph.js', type: 'text/javascript; charset=utf-8' },
+  ...Object.fromEntries(['app', 'api', 'dom', 'graph', 'infra', 'timeline', 'catalog'].map((m) => [`/live/${m}.js`, { file: `${m}.js`, type: 'text/javascript; charset=utf-8' }])),
   '/live/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
