@@ -2,7 +2,7 @@
  * The cloud endpoints one infra uses: drivers (loaded once), the limiter per endpoint (shared by every infra of
  * the controller), which endpoints to list each tick, and the push channels (watch) opened on them.
  */
-import type { Driver, Observation } from '../reconcilers/driver.js';
+import { canWatch, type Driver, type Observation } from '../reconcilers/driver.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { InfraSpec, ResourceSection } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
@@ -83,7 +83,7 @@ export class EndpointPool {
   watch(targets: EndpointTarget[], infraId: string, onChange: (o: Observation) => void): void {
     for (const t of targets) {
       const driver = this.loaded.get(t.driverType);
-      if (!driver?.watch || this.watched.has(t.key)) continue;
+      if (!driver || !canWatch(driver) || this.watched.has(t.key)) continue;
       this.watched.add(t.key);
       this.unwatch.push(
         driver.watch(

@@ -3,7 +3,7 @@
  * endpoint's limiter), configure, health-check, destroy. Every call gets the actor's abort signal and an
  * instance-scoped logger.
  */
-import type { Addresses, CallContext, Driver, Observation, Probe } from '../reconcilers/driver.js';
+import { checksHealth, type Addresses, type CallContext, type Driver, type Observation, type Probe } from '../reconcilers/driver.js';
 import type { Implementation, InfraSpec, NodeSpec, ResourceSection } from '../spec/types.js';
 import { FatalError, TransientError } from '../reconcilers/errors.js';
 import { runHealthChecks } from '../reconcilers/health/index.js';
@@ -111,9 +111,9 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const resource = resourceOf(c, implementation);
       const driver = await deps.driver(resource.type);
       const ctx = ctxFor(c, node.name, signal);
-      if (driver.checkHealth) {
+      if (checksHealth(driver)) {
         return deps.limiter(resource).run(() =>
-          driver.checkHealth!({ ref: c.ref!, resource, credentials: deps.credentials('resource', resource) }, ctx),
+          driver.checkHealth({ ref: c.ref!, resource, credentials: deps.credentials('resource', resource) }, ctx),
         );
       }
       const probes: Probe[] = [];

@@ -1,6 +1,8 @@
 /** The docker driver against the real engine (scripts/ensure-docker.sh starts one; CI always does). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeViaList } from '../drivers/observe.js';
 import { dockerDriver } from '../../src/reconcilers/docker/index.js';
+import type { DockerDriver } from '../../src/reconcilers/docker/driver.js';
 import type { DockerResource } from '../../src/reconcilers/docker/schema.js';
 import type { CreateRequest, Observation, ReefLabels } from '../../src/reconcilers/driver.js';
 import { FatalError, TransientError } from '../../src/reconcilers/errors.js';
@@ -38,7 +40,7 @@ describe('docker driver, real engine', () => {
     expect(created.ref).toMatchObject({ driver: 'docker', endpoint: ENDPOINT });
     expect(created.addresses?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
-    const observed = await driver.observe({ ref: created.ref, resource }, ctx);
+    const observed = await observeViaList(driver, { ref: created.ref, resource }, ctx);
     expect(observed).toMatchObject({ exists: true, phase: 'running', labels: { infra: INFRA, node: 'worker', instance: 'i1' } });
     expect(observed.exists && observed.addresses.ip).toBe(created.addresses?.ip);
 
@@ -51,7 +53,7 @@ describe('docker driver, real engine', () => {
     expect(again.ref.id).toBe(created.ref.id);
     expect(await driver.list({ resource, infraId: INFRA }, ctx)).toHaveLength(1);
 
-    const watch = recordWatch((onChange) => driver.watch!({ resource, infraId: INFRA, onChange }, ctx));
+    const watch = recordWatch((onChange) => (driver as DockerDriver).watch({ resource, infraId: INFRA, onChange }, ctx));
 
     // the watch delivers the start of a new container, so it is connected before the out-of-band kill.
     const probe = await driver.create(request('i1-probe'), ctx);
@@ -66,7 +68,7 @@ describe('docker driver, real engine', () => {
     watch.stop();
 
     await driver.destroy({ ref: created.ref, resource }, ctx);
-    expect(await driver.observe({ ref: created.ref, resource }, ctx)).toEqual({ exists: false, ref: created.ref });
+    expect(await observeViaList(driver, { ref: created.ref, resource }, ctx)).toEqual({ exists: false, ref: created.ref });
     await driver.destroy({ ref: created.ref, resource }, ctx); // already gone = success
     expect(await driver.list({ resource, infraId: INFRA }, ctx)).toEqual([]);
   });
@@ -105,7 +107,7 @@ describe('docker driver, real engine', () => {
 
   it('surfaces the image’s HEALTHCHECK in health', async () => {
     const healthy: DockerResource = { ...resource, image: HEALTHY_IMAGE, stop_timeout: 0 };
-    const watch = recordWatch((onChange) => driver.watch!({ resource: healthy, infraId: INFRA, onChange }, ctx));
+    const watch = recordWatch((onChange) => (driver as DockerDriver).watch({ resource: healthy, infraId: INFRA, onChange }, ctx));
     const created = await driver.create(request('i-health', { resource: healthy, context: { kind: 'none' } }), ctx);
     const id = created.ref.id;
     const becameHealthy = watch.waitFor((o) => o.ref.id === id && o.exists && o.health === 'healthy', 10_000);

@@ -1,5 +1,6 @@
 /** `origin:` image provisioning against the real engine: `docker save` tarballs loaded from a file or URL. */
 import { execFileSync } from 'node:child_process';
+import { observeViaList } from '../drivers/observe.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -77,7 +78,7 @@ describe('docker origin', () => {
     const created = await Promise.all(['h1', 'h2', 'h3'].map((id) => driver.create(request(id, resource), ctx)));
     expect(downloads).toBe(1);
     for (const c of created) {
-      expect(await driver.observe({ ref: c.ref, resource }, ctx)).toMatchObject({ exists: true, phase: 'running' });
+      expect(await observeViaList(driver, { ref: c.ref, resource }, ctx)).toMatchObject({ exists: true, phase: 'running' });
       await driver.destroy({ ref: c.ref, resource }, ctx);
     }
   });

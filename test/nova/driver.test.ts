@@ -4,6 +4,7 @@
  * reuse and renewal, errors classified from the real answers. Server addresses are never contacted.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { observeViaList } from '../drivers/observe.js';
 import { randomBytes } from 'node:crypto';
 import { createNovaDriver } from '../../src/reconcilers/nova/index.js';
 import type { NovaResource } from '../../src/reconcilers/nova/schema.js';
@@ -53,7 +54,7 @@ describeOpenStack('nova driver against real OpenStack', (env) => {
     expect(servers[0].name).toBe(`reef-${infra}-web-${infra.slice(-6)}1`);
     expect(servers[0].metadata).toEqual({ 'reef.infra': infra, 'reef.node': 'web', 'reef.instance': req.instanceId });
     expect(servers[0].tags).toEqual(expect.arrayContaining(['reef', `reef-infra:${infra}`]));
-    const observed = await until('floating address visible', () => driver.observe({ ref: created.ref, resource: req.resource, credentials: creds }, ctx),
+    const observed = await until('floating address visible', () => observeViaList(driver, { ref: created.ref, resource: req.resource, credentials: creds }, ctx),
       (o) => o.exists && o.phase === 'running' && o.addresses.ip === created.addresses?.ip);
     expect(observed).toMatchObject({ exists: true, phase: 'running', labels: req.labels, addresses: created.addresses });
     expect(await admin.reefFloatingIps([created.ref.id])).toHaveLength(1);
@@ -75,7 +76,7 @@ describeOpenStack('nova driver against real OpenStack', (env) => {
     const ref = { driver: 'nova', endpoint: driver.endpointKey(resource), id: server.id };
     await driver.destroy({ ref, resource, credentials: creds }, ctx);
     expect(await admin.reefFloatingIps([server.id])).toEqual([]);
-    await until('server gone', () => driver.observe({ ref, resource, credentials: creds }, ctx), (o) => !o.exists);
+    await until('server gone', () => observeViaList(driver, { ref, resource, credentials: creds }, ctx), (o) => !o.exists);
     await driver.destroy({ ref, resource, credentials: creds }, ctx);
   }, 240_000);
 
@@ -85,7 +86,7 @@ describeOpenStack('nova driver against real OpenStack', (env) => {
     const appcred = { type: 'application_credential', id: env.appCredId, secret: env.appCredSecret };
     const created = await d.create(request('app', 3, {}, appcred), ctx);
     await d.list({ resource, infraId: infra, credentials: appcred }, ctx);
-    await d.observe({ ref: created.ref, resource, credentials: appcred }, ctx);
+    await observeViaList(d, { ref: created.ref, resource, credentials: appcred }, ctx);
     expect(d.tokens.issued).toBe(1);
     await d.destroy({ ref: created.ref, resource, credentials: appcred }, ctx);
     await d.close?.();
@@ -136,7 +137,7 @@ describeOpenStack('nova driver against real OpenStack', (env) => {
     const flavorId = res.json.flavor.id as string;
     try {
       const created = await driver.create(request('huge', 8, { flavor_name: flavorId }), ctx);
-      const o = await until('server ERROR', () => driver.observe({ ref: created.ref, resource, credentials: creds }, ctx), (x) => x.exists && x.phase !== 'pending');
+      const o = await until('server ERROR', () => observeViaList(driver, { ref: created.ref, resource, credentials: creds }, ctx), (x) => x.exists && x.phase !== 'pending');
       expect(o).toMatchObject({ exists: true, phase: 'failed' });
       expect(o.exists && o.reason).toMatch(/No valid host was found/);
       // with a floating IP, create itself waits for ACTIVE: the same fault is a fatal error and the server is removed

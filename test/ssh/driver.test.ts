@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { observeViaList } from '../drivers/observe.js';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ describe('ssh driver (existing hosts) against a real sshd on 127.0.0.1 and 127.0
     expect(await codeOf(driver.create({ instanceId: 'i3', labels: labels('i3'), resource, context: { kind: 'none' }, credentials }, ctx))).toBe(
       'REEF_SSH_POOL_EXHAUSTED:fatal',
     );
-    expect(await driver.observe({ ref: a.ref, resource, credentials }, ctx)).toMatchObject({ exists: true, phase: 'running', labels: labels('i1') });
+    expect(await observeViaList(driver, { ref: a.ref, resource, credentials }, ctx)).toMatchObject({ exists: true, phase: 'running', labels: labels('i1') });
     const all = await driver.list({ resource }, ctx);
     expect(all.map((o) => o.exists && [o.labels.instance, o.phase])).toEqual([['i1', 'running'], ['i2', 'running']]);
     expect((await driver.list({ resource, infraId: 'other' }, ctx)).length).toBe(1);
@@ -65,13 +66,13 @@ describe('ssh driver (existing hosts) against a real sshd on 127.0.0.1 and 127.0
     const a = await driver.create({ instanceId: 'd1', labels: labels('d1'), resource, context: { kind: 'none' }, credentials }, ctx);
     await driver.destroy({ ref: a.ref, resource, credentials }, ctx);
     expect(existsSync(`${sshd.dir}/cleaned-127.0.0.1`)).toBe(true);
-    expect(await driver.observe({ ref: a.ref, resource, credentials }, ctx)).toEqual({ exists: false, ref: a.ref });
+    expect(await observeViaList(driver, { ref: a.ref, resource, credentials }, ctx)).toEqual({ exists: false, ref: a.ref });
     await driver.destroy({ ref: a.ref, resource, credentials }, ctx);
     const next = await driver.create({ instanceId: 'd2', labels: labels('d2'), resource, context: { kind: 'none' }, credentials }, ctx);
     expect(next.addresses?.ip).toBe('127.0.0.1');
     // the stale ref of d1 must not free d2's claim
     await driver.destroy({ ref: a.ref, resource, credentials }, ctx);
-    expect(await driver.observe({ ref: next.ref, resource, credentials }, ctx)).toMatchObject({ exists: true });
+    expect(await observeViaList(driver, { ref: next.ref, resource, credentials }, ctx)).toMatchObject({ exists: true });
     await driver.close?.();
   });
 

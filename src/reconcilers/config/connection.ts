@@ -1,6 +1,5 @@
-import type { Addresses, Driver, ResourceRef } from '../driver.js';
+import { providesConnection, type Addresses, type Driver, type ResourceRef } from '../driver.js';
 import type { ConfigManagementSection, ResourceSection } from '../../spec/types.js';
-import type { SshDriver } from '../ssh/driver.js';
 import type { SshResource } from '../ssh/schema.js';
 import type { SshHostKeyPolicy, SshTarget } from '../ssh/types.js';
 
@@ -22,17 +21,13 @@ export interface ConnectionInput {
 
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
-function isSshDriver(d: Driver): d is Driver & Pick<SshDriver, 'connectionFor'> {
-  return typeof (d as Partial<SshDriver>).connectionFor === 'function';
-}
-
 /**
  * How to log in to an instance for config management and `ssh` health checks. Hosts of the ssh driver use
  * the pool's own settings and pinned host keys; any other instance is reached at its address with the
  * config_management section's user/port/key and its auth_data. undefined when there is no address yet.
  */
 export function connectionFor(input: ConnectionInput): SshTarget | undefined {
-  if (input.ref && isSshDriver(input.driver)) {
+  if (input.ref && providesConnection(input.driver)) {
     return input.driver.connectionFor(input.ref, input.resource as SshResource, input.resourceCredentials);
   }
   const host = input.addresses.ip ?? input.addresses.privateIp;

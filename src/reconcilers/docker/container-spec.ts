@@ -1,7 +1,7 @@
 /** Resource section + rendered context → the body of Docker's POST /containers/create. Pure. */
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ContextPayload, ReefLabels } from '../driver.js';
-import { LABEL_KEYS } from '../driver.js';
+import { labelEntries } from '../driver.js';
 import { FatalError } from '../errors.js';
 import { splitCommand } from './command.js';
 import type { DockerResource } from './schema.js';
@@ -87,7 +87,7 @@ export function buildContainerSpec({ name, labels, resource, context }: Containe
     name,
     Image: imageRef(resource),
     // reef's labels last: a user label cannot disguise whose container this is.
-    Labels: { ...resource.labels, [LABEL_KEYS.infra]: labels.infra, [LABEL_KEYS.node]: labels.node, [LABEL_KEYS.instance]: labels.instance },
+    Labels: { ...resource.labels, ...labelEntries(labels) },
     ...(docker?.env.length ? { Env: docker.env } : {}),
     ...(cmd && cmd.length ? { Cmd: cmd } : {}),
     ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),

@@ -5,7 +5,7 @@
 import Docker from 'dockerode';
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
-  ObserveRequest, WatchRequest,
+  Watcher, WatchRequest,
 } from '../driver.js';
 import { LABEL_KEYS } from '../driver.js';
 import { FatalError } from '../errors.js';
@@ -19,7 +19,7 @@ import { demuxLogs, isOwnFailure, lastWords } from './output.js';
 import { DEFAULT_STOP_TIMEOUT_S, resourceSchema, type DockerResource } from './schema.js';
 import { watchEvents } from './watch.js';
 
-export class DockerDriver implements Driver<DockerResource> {
+export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResource> {
   readonly type = 'docker';
   readonly resourceSchema = resourceSchema;
   private readonly clients = new Map<string, Docker>();
@@ -78,11 +78,6 @@ export class DockerDriver implements Driver<DockerResource> {
       }
       throw e;
     }
-  }
-
-  async observe(req: ObserveRequest<DockerResource>, ctx: CallContext): Promise<Observation> {
-    const { docker, key } = this.client(req.resource.endpoint);
-    return this.inspect(docker, key, req.ref.id, ctx);
   }
 
   private async inspect(docker: Docker, key: string, id: string, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {

@@ -3,7 +3,7 @@
  * code and health fields, so they are read from its Status text ("Exited (137) 2 seconds ago", "Up 3 s (healthy)").
  */
 import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
-import { LABEL_KEYS, type Addresses, type Observation, type Phase, type ResourceRef } from '../driver.js';
+import { labelsFrom, type Addresses, type Observation, type Phase, type ResourceRef } from '../driver.js';
 
 type Health = 'starting' | 'healthy' | 'unhealthy';
 
@@ -88,11 +88,7 @@ export function toObservation(f: ContainerFacts, endpoint: string): Observation 
     ref,
     ...phaseOf(f),
     addresses: addressesOf(f),
-    labels: {
-      infra: f.labels[LABEL_KEYS.infra] ?? '',
-      node: f.labels[LABEL_KEYS.node] ?? '',
-      instance: f.labels[LABEL_KEYS.instance] ?? '',
-    },
+    labels: labelsFrom((key) => f.labels[key]),
     ...(f.health ? { health: f.health } : {}),
   };
 }

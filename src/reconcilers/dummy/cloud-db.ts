@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS instances (
   phase           TEXT,
   reason          TEXT,
   flavor          TEXT,
-  image           TEXT
+  image           TEXT,
+  spec_hash       TEXT
 );
 CREATE INDEX IF NOT EXISTS instances_infra ON instances(infra);
 CREATE TABLE IF NOT EXISTS attempts (key TEXT PRIMARY KEY, count INTEGER NOT NULL);
@@ -52,9 +53,12 @@ export interface CloudRow {
   reason: string | null;
   flavor: string | null;
   image: string | null;
+  /** reef.spec-hash: the node definition's fingerprint at create */
+  spec_hash: string | null;
 }
 
-export type NewRow = Omit<CloudRow, 'id' | 'ip' | 'phase' | 'reason' | 'instance_id'> & {
+export type NewRow = Omit<CloudRow, 'id' | 'ip' | 'phase' | 'reason' | 'instance_id' | 'spec_hash'> & {
+  spec_hash?: string | null;
   ipPrefix: string;
   /** reef's instance id, or a function of the new cloud id (orphans get one made up). */
   instance_id: string | ((cloudId: string) => string);
@@ -98,7 +102,12 @@ export class CloudDb {
     // OFF is safe against a killed process (what the crash tests do); only an OS crash could lose commits,
     // and this is a simulated cloud. NORMAL's checkpoint fsyncs cost half the create time.
     this.db.pragma('synchronous = OFF');
-    this.db.transaction(() => this.db.exec(SCHEMA)).immediate();
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      // files made before the spec-hash label: add its column (once; new files have it)
+      const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(instances)').all().map((c) => c.name);
+      if (!columns.includes('spec_hash')) this.db.exec('ALTER TABLE instances ADD COLUMN spec_hash TEXT');
+    }).immediate();
     const p = <T>(sql: string) => this.db.prepare<unknown[], T>(sql);
     this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.byId = p<CloudRow>('SELECT * FROM instances WHERE id = ?');
@@ -113,9 +122,9 @@ export class CloudDb {
     this.setUnhealthy = p<never>('UPDATE instances SET unhealthy = ? WHERE id = ? OR instance_id = ?');
     this.insertRow = p<never>(
       `INSERT INTO instances (id, instance_id, infra, node, ip, created_at, boot_delay, die_after, unhealthy_after,
-         unhealthy, flavor, image)
+         unhealthy, flavor, image, spec_hash)
        VALUES (@id, @instance_id, @infra, @node, @ip, @created_at, @boot_delay, @die_after, @unhealthy_after,
-         @unhealthy, @flavor, @image)`,
+         @unhealthy, @flavor, @image, @spec_hash)`,
     );
     this.bumpSeq = p<{ value: number }>(`UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value`);
     this.ipInUse = p<{ one: number }>('SELECT 1 AS one FROM instances WHERE ip = ?');
@@ -155,6 +164,7 @@ export class CloudDb {
         reason: null,
         flavor: row.flavor,
         image: row.image,
+        spec_hash: row.spec_hash ?? null,
       };
       this.insertRow.run(full);
       return full;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { observeViaList } from '../../../test/drivers/observe.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,9 +96,9 @@ describe('dummy cloud', () => {
     const { ref } = await create(writer, 'w1');
     expect((await reader.list({ resource: { type: 'dummy' } }, ctx)).map((o) => o.ref.id)).toEqual([ref.id]);
     cloud().kill('w1');
-    expect(await reader.observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'failed' });
+    expect(await observeViaList(reader, { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'failed' });
     await writer.destroy({ ref, resource: { type: 'dummy' } }, ctx);
-    expect(await reader.observe({ ref, resource: { type: 'dummy' } }, ctx)).toEqual({ exists: false, ref });
+    expect(await observeViaList(reader, { ref, resource: { type: 'dummy' } }, ctx)).toEqual({ exists: false, ref });
   });
 
   it('refuses an orphan whose instance id is already taken', () => {
@@ -142,7 +143,7 @@ describe('dummy cloud', () => {
       (_line, kill) => kill(),
     );
     const ref = JSON.parse(lines[0]!);
-    expect(await driver().observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({
+    expect(await observeViaList(driver(), { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({
       exists: true,
       phase: 'running',
       labels: { instance: 'survivor' },

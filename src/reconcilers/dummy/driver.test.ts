@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { observeViaList } from '../../../test/drivers/observe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -121,11 +122,11 @@ describe('dummy driver: phases from timestamps', () => {
   it('is pending until boot_delay has passed, then running', async () => {
     const d = newDriver();
     const { ref } = await d.create(req('b', { boot_delay: 5000 }), ctx);
-    expect(await d.observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: true, phase: 'pending' });
+    expect(await observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: true, phase: 'pending' });
     clock.advance(4999);
-    expect(await d.observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'pending' });
+    expect(await observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'pending' });
     clock.advance(1);
-    expect(await d.observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({
+    expect(await observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({
       phase: 'running',
       addresses: { ip: '10.77.0.1', privateIp: '10.77.0.1' },
       labels: { infra: 'infra-a', node: 'worker', instance: 'b' },
@@ -136,9 +137,9 @@ describe('dummy driver: phases from timestamps', () => {
     const d = newDriver();
     const { ref } = await d.create(req('mortal', { boot_delay: 100, die_after: 1000 }), ctx);
     clock.advance(1099);
-    expect(await d.observe({ ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'running' });
+    expect(await observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ phase: 'running' });
     clock.advance(1);
-    const obs = await d.observe({ ref, resource: { type: 'dummy' } }, ctx);
+    const obs = await observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx);
     expect(obs).toMatchObject({ phase: 'failed', reason: 'simulated death 1000 ms after boot' });
   });
 
@@ -167,7 +168,7 @@ describe('dummy driver: phases from timestamps', () => {
     expect(c.stop(refs[1]!.id)).toBe(true);
     expect(c.remove('r')).toBe(true);
     expect(c.kill('nobody')).toBe(false);
-    const [k, s, r] = await Promise.all(refs.map((ref) => d.observe({ ref, resource: { type: 'dummy' } }, ctx)));
+    const [k, s, r] = await Promise.all(refs.map((ref) => observeViaList(d, { ref, resource: { type: 'dummy' } }, ctx)));
     expect(k).toMatchObject({ phase: 'failed', reason: 'killed out of band' });
     expect(s).toMatchObject({ phase: 'stopped', reason: 'stopped out of band' });
     expect(r).toEqual({ exists: false, ref: refs[2] });
@@ -231,9 +232,9 @@ describe('dummy driver: shared cloud, list, destroy', () => {
     const b = newDriver();
     const created = await a.create(req('shared'), ctx);
     expect(await b.create(req('shared'), ctx)).toEqual(created);
-    expect(await b.observe({ ref: created.ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: true });
+    expect(await observeViaList(b, { ref: created.ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: true });
     await b.destroy({ ref: created.ref, resource: { type: 'dummy' } }, ctx);
-    expect(await a.observe({ ref: created.ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: false });
+    expect(await observeViaList(a, { ref: created.ref, resource: { type: 'dummy' } }, ctx)).toMatchObject({ exists: false });
   });
 
   it('lists by infra label, or everything at the endpoint; endpoints are separate clouds', async () => {
@@ -278,7 +279,7 @@ describe('dummy driver: shared cloud, list, destroy', () => {
 
   it('refuses a ref of another driver and an endpoint that is not a plain name', async () => {
     const d = newDriver();
-    const bad = await caught(d.observe({ ref: { driver: 'ec2', endpoint: 'x', id: 'i' }, resource: { type: 'dummy' } }, ctx));
+    const bad = await caught(d.destroy({ ref: { driver: 'ec2', endpoint: 'x', id: 'i' }, resource: { type: 'dummy' } }, ctx));
     expect([bad.code, bad.transient]).toEqual(['REEF_DUMMY_BAD_REF', false]);
     const path = await caught(d.create(req('p', { endpoint: '../etc' }), ctx));
     expect([path.code, path.transient]).toEqual(['REEF_DUMMY_BAD_ENDPOINT', false]);

@@ -6,18 +6,18 @@
 import { sleep } from '../../controller/clock.js';
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
-  ObserveRequest, Probe, ResourceRef,
+  HealthChecker, HealthRequest, Probe, ResourceRef,
 } from '../driver.js';
 import { FatalError, TransientError } from '../errors.js';
 import { classifyDummyError } from './classify.js';
 import { DummyCloud, openDummyCloud, type CloudRow } from './cloud.js';
 import { attemptKey, decideCreateFailure, isChosen } from './failure.js';
 import { healthOf, observationOf } from './phase.js';
-import { resolveSettings, resourceSchema, type DummyResource } from './schema.js';
+import { resolveSettings, resourceSchema, type DummyResource, type DummySettings } from './schema.js';
 
 const PREFIX = 'dummy:';
 
-export class DummyDriver implements Driver<DummyResource> {
+export class DummyDriver implements Driver<DummyResource>, HealthChecker<DummyResource> {
   readonly type = 'dummy';
   readonly resourceSchema = resourceSchema;
   private readonly clouds = new Map<string, DummyCloud>();
@@ -31,7 +31,7 @@ export class DummyDriver implements Driver<DummyResource> {
   async create(req: CreateRequest<DummyResource>, ctx: CallContext): Promise<CreateResult> {
     const what = `create ${req.labels.node}/${req.instanceId}`;
     try {
-      const s = resolveSettings(req.resource);
+      const s = reachable(resolveSettings(req.resource));
       const cloud = this.cloud(s.endpoint);
       if (s.createDelay > 0) {
         // an already-created resource answers at once; a new one takes the simulated API time
@@ -56,6 +56,7 @@ export class DummyDriver implements Driver<DummyResource> {
           unhealthy: s.unhealthy ? 1 : 0,
           flavor: s.flavor ?? null,
           image: s.image ?? null,
+          spec_hash: req.labels.specHash ?? null,
           ipPrefix: s.ipPrefix,
         },
         attemptKey: key,
@@ -74,18 +75,9 @@ export class DummyDriver implements Driver<DummyResource> {
     }
   }
 
-  async observe(req: ObserveRequest<DummyResource>, ctx: CallContext): Promise<Observation> {
-    try {
-      const row = this.cloudOf(req.ref).get(req.ref.id);
-      return row ? observationOf(row, ctx.clock.now(), req.ref.endpoint) : { exists: false, ref: req.ref };
-    } catch (e) {
-      throw classifyDummyError(e, `observe ${req.ref.id}`, ctx.signal);
-    }
-  }
-
   async list(req: ListRequest<DummyResource>, ctx: CallContext): Promise<Observation[]> {
     try {
-      const endpoint = resolveSettings(req.resource).endpoint;
+      const endpoint = reachable(resolveSettings(req.resource)).endpoint;
       const key = PREFIX + endpoint;
       const now = ctx.clock.now();
       return this.cloud(endpoint).rows(req.infraId).map((row) => observationOf(row, now, key));
@@ -96,6 +88,7 @@ export class DummyDriver implements Driver<DummyResource> {
 
   async destroy(req: DestroyRequest<DummyResource>, ctx: CallContext): Promise<void> {
     try {
+      reachable(resolveSettings(req.resource));
       // already gone counts as done: the contract's "absent = success"
       const deleted = await this.cloudOf(req.ref).delete(req.ref.id);
       ctx.log.debug({ driver: 'dummy', endpoint: req.ref.endpoint, action: 'destroy', deleted }, 'destroy');
@@ -104,7 +97,7 @@ export class DummyDriver implements Driver<DummyResource> {
     }
   }
 
-  async checkHealth(req: ObserveRequest<DummyResource>, ctx: CallContext): Promise<Probe[]> {
+  async checkHealth(req: HealthRequest<DummyResource>, ctx: CallContext): Promise<Probe[]> {
     try {
       return [healthOf(this.cloudOf(req.ref).get(req.ref.id), ctx.clock.now(), req.ref.id)];
     } catch (e) {
@@ -133,6 +126,12 @@ export class DummyDriver implements Driver<DummyResource> {
     }
     return this.cloud(ref.endpoint.slice(PREFIX.length));
   }
+}
+
+/** A simulated outage (unreachable: true) fails every call at the endpoint, as a dead cloud API would. */
+function reachable(s: DummySettings): DummySettings {
+  if (s.unreachable) throw new TransientError('REEF_DUMMY_UNREACHABLE', `dummy endpoint "${s.endpoint}" does not answer (simulated: unreachable: true)`);
+  return s;
 }
 
 function resultOf(row: CloudRow, endpoint: string): CreateResult {

@@ -31,7 +31,7 @@ export function observationOf(row: CloudRow, now: number, endpoint: string): Obs
     ref: { driver: 'dummy', endpoint, id: row.id },
     phase,
     addresses: { ip: row.ip, privateIp: row.ip },
-    labels: { infra: row.infra, node: row.node, instance: row.instance_id },
+    labels: { infra: row.infra, node: row.node, instance: row.instance_id, ...(row.spec_hash ? { specHash: row.spec_hash } : {}) },
   };
   if (reason !== undefined) obs.reason = reason;
   return obs;

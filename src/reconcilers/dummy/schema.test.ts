@@ -30,7 +30,7 @@ describe('dummy resourceSchema', () => {
 
   it('fills defaults', () => {
     expect(resolveSettings({ type: 'dummy' })).toEqual({
-      endpoint: 'default', flavor: undefined, image: undefined, createDelay: 0, bootDelay: 0, failCreate: undefined,
+      endpoint: 'default', flavor: undefined, image: undefined, createDelay: 0, unreachable: false, bootDelay: 0, failCreate: undefined,
       dieAfter: undefined, dieProbability: 1, unhealthyAfter: undefined, unhealthyProbability: 1, unhealthy: false,
       seed: 0, ipPrefix: '10.77',
     });

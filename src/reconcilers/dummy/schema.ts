@@ -28,6 +28,7 @@ export const resourceSchema = {
     flavor: { type: 'string' },
     image: { type: 'string' },
     create_delay: { ...millis, description: 'ms the create call takes (default 0)' },
+    unreachable: { type: 'boolean', description: 'simulate an endpoint that does not answer: every call fails with REEF_DUMMY_UNREACHABLE' },
     boot_delay: { ...millis, description: 'ms from created to running (default 0)' },
     fail_create: {
       type: 'object',
@@ -64,6 +65,7 @@ export interface DummyResource extends ResourceSection {
   flavor?: string;
   image?: string;
   create_delay?: number;
+  unreachable?: boolean;
   boot_delay?: number;
   fail_create?: { transient?: number; fatal?: number; times?: number; per?: 'instance' | 'node' };
   die_after?: number;
@@ -81,6 +83,7 @@ export interface DummySettings {
   flavor?: string;
   image?: string;
   createDelay: number;
+  unreachable: boolean;
   bootDelay: number;
   failCreate?: { transient: number; fatal: number; times?: number; per: 'instance' | 'node' };
   dieAfter?: number;
@@ -102,6 +105,7 @@ export function resolveSettings(r: DummyResource): DummySettings {
     flavor: r.flavor,
     image: r.image,
     createDelay: r.create_delay ?? 0,
+    unreachable: r.unreachable ?? false,
     bootDelay: r.boot_delay ?? 0,
     failCreate: f && {
       transient: f.transient ?? (onlyTimes && f.times !== undefined ? 1 : 0),

@@ -1,7 +1,8 @@
 /**
  * The ec2 driver: any EC2-compatible endpoint through AWS SDK v3. Idempotent create via ClientToken = instance
- * id; one paginated, tag-filtered DescribeInstances per list(); a creation grace period against EC2's eventual
- * consistency (a just-created instance may be invisible to Describe for a while).
+ * id; one paginated, tag-filtered DescribeInstances per list(). EC2's eventual consistency (a just-created
+ * instance may be invisible to Describe for a while) is covered by the engine's one creation grace period
+ * (controller/instance/implementations.ts), not here.
  */
 import {
   DescribeInstancesCommand,
@@ -9,11 +10,10 @@ import {
   TerminateInstancesCommand,
   type EC2Client,
   type Filter,
-  type Instance,
 } from '@aws-sdk/client-ec2';
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
-  ObserveRequest, ReefLabels, ResourceRef,
+  ResourceRef,
 } from '../driver.js';
 import { LABEL_KEYS } from '../driver.js';
 import { TransientError } from '../errors.js';
@@ -25,21 +25,13 @@ import { runInstancesInput } from './run-request.js';
 import { regionOf, resourceSchema, type Ec2Resource } from './schema.js';
 
 export const DRIVER_TYPE = 'ec2';
-export const CREATION_GRACE_MS = 60_000;
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 /** Bound on pages per list(): 1,000 pages × pageSize instances is far beyond any one endpoint reef drives. */
 const MAX_PAGES = 1_000;
 
 export interface Ec2DriverOptions extends Partial<ClientOptions> {
-  /** how long after create a NotFound from Describe still means "pending" (default 60 s). */
-  graceMs?: number;
   /** MaxResults per DescribeInstances page in list() (5..1000, default 1000). */
   pageSize?: number;
-}
-
-/** A ref as this driver returns it: createdAt lets the grace period survive a controller restart. */
-export interface Ec2Ref extends ResourceRef {
-  createdAt?: number;
 }
 
 export function endpointKey(resource: Ec2Resource): string {
@@ -48,10 +40,7 @@ export function endpointKey(resource: Ec2Resource): string {
 
 export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}): Driver<Ec2Resource> {
   const clients = new Ec2ClientCache({ ...DEFAULT_CLIENT_OPTIONS, ...definedOnly(options) });
-  const graceMs = options.graceMs ?? CREATION_GRACE_MS;
   const pageSize = options.pageSize ?? 1_000;
-  /** instance id → when this process created it and with which labels (for grace-period observations). */
-  const recent = new Map<string, { createdAt: number; labels: ReefLabels }>();
 
   function clientFor(resource: Ec2Resource, credentials?: Record<string, unknown>): EC2Client {
     return clients.get({ endpoint: resource.endpoint, region: regionOf(resource), credentials: toAwsCredentials(credentials) });
@@ -71,21 +60,6 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
         `ec2 ${action} failed`);
       throw e;
     }
-  }
-
-  function missing(ref: Ec2Ref, ctx: CallContext): Observation {
-    const known = recent.get(ref.id);
-    const createdAt = known?.createdAt ?? ref.createdAt;
-    // Why not absent: EC2 is eventually consistent; right after RunInstances, Describe may not know the id yet,
-    // and reporting it absent would make the controller create a second VM.
-    if (createdAt !== undefined && ctx.clock.now() - createdAt < graceMs) {
-      return {
-        exists: true, ref, phase: 'pending', addresses: {},
-        labels: known?.labels ?? { infra: '', node: '', instance: '' },
-        reason: 'not yet visible to DescribeInstances',
-      };
-    }
-    return { exists: false, ref };
   }
 
   return {
@@ -109,29 +83,9 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
       if (!instance?.InstanceId) {
         throw new TransientError('REEF_EC2_BAD_RESPONSE', `${what}: the response named no instance`);
       }
-      const createdAt = ctx.clock.now();
-      recent.set(instance.InstanceId, { createdAt, labels: req.labels });
-      const ref: Ec2Ref = { driver: DRIVER_TYPE, endpoint, id: instance.InstanceId, createdAt };
+      const ref: ResourceRef = { driver: DRIVER_TYPE, endpoint, id: instance.InstanceId };
       const observed = toObservation(instance, ref);
       return { ref, ...(observed.exists ? { addresses: observed.addresses } : {}) };
-    },
-
-    async observe(req: ObserveRequest<Ec2Resource>, ctx: CallContext): Promise<Observation> {
-      const ref = req.ref as Ec2Ref;
-      const client = clientFor(req.resource, req.credentials);
-      const what = `DescribeInstances ${ref.id}`;
-      let instance: Instance | undefined;
-      try {
-        const out = await call(ctx, 'DescribeInstances', { endpoint: ref.endpoint, instance: ref.id },
-          (o) => client.send(new DescribeInstancesCommand({ InstanceIds: [ref.id] }), o));
-        instance = out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === ref.id);
-      } catch (e) {
-        if (!isInstanceNotFound(e)) throw classifyEc2Error(e, what);
-      }
-      if (!instance) return missing(ref, ctx);
-      const observation = toObservation(instance, ref);
-      if (!observation.exists) recent.delete(ref.id);
-      return observation;
     },
 
     async list(req: ListRequest<Ec2Resource>, ctx: CallContext): Promise<Observation[]> {
@@ -175,12 +129,10 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
         // Why swallowed: an id EC2 no longer knows is already gone, which is what destroy wants.
         if (!isInstanceNotFound(e)) throw classifyEc2Error(e, what);
       }
-      recent.delete(req.ref.id);
     },
 
     async close(): Promise<void> {
       clients.destroyAll();
-      recent.clear();
       deps.log.debug({ driver: DRIVER_TYPE }, 'ec2 clients closed');
     },
   };

@@ -2,7 +2,7 @@
 import type { DriverFactory } from '../driver.js';
 import { createEc2Driver } from './driver.js';
 
-export { createEc2Driver, endpointKey, CREATION_GRACE_MS, type Ec2DriverOptions, type Ec2Ref } from './driver.js';
+export { createEc2Driver, endpointKey, type Ec2DriverOptions } from './driver.js';
 export { resourceSchema, DEFAULT_REGION, type Ec2Resource } from './schema.js';
 export { checkUserDataSize, encodeUserData, USER_DATA_MAX_BYTES } from './user-data.js';
 export { classifyEc2Error } from './classify.js';

@@ -1,6 +1,6 @@
 /** EC2 Instance (SDK shape) → reef Observation. Pure. */
 import type { Instance } from '@aws-sdk/client-ec2';
-import { LABEL_KEYS, type Observation, type Phase, type ResourceRef } from '../driver.js';
+import { labelsFrom, type Observation, type Phase, type ResourceRef } from '../driver.js';
 
 /** EC2 state name → reef phase; undefined means the instance is gone. */
 export function phaseOf(stateName: string | undefined): Phase | undefined {
@@ -37,11 +37,7 @@ export function toObservation(instance: Instance, ref: ResourceRef): Observation
     ref,
     phase,
     addresses: { ...(ip ? { ip } : {}), ...(privateIp ? { privateIp } : {}) },
-    labels: {
-      infra: tagValue(instance, LABEL_KEYS.infra) ?? '',
-      node: tagValue(instance, LABEL_KEYS.node) ?? '',
-      instance: tagValue(instance, LABEL_KEYS.instance) ?? '',
-    },
+    labels: labelsFrom((key) => tagValue(instance, key)),
     ...(reason ? { reason } : {}),
   };
 }

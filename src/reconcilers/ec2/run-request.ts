@@ -1,7 +1,7 @@
 /** CreateRequest → RunInstances input. Pure, so the exact wire parameters are unit-testable. */
 import { createHash } from 'node:crypto';
 import type { RunInstancesCommandInput, Tag } from '@aws-sdk/client-ec2';
-import { LABEL_KEYS, type CreateRequest } from '../driver.js';
+import { labelEntries, type CreateRequest } from '../driver.js';
 import type { Ec2Resource } from './schema.js';
 import { encodeUserData } from './user-data.js';
 
@@ -23,9 +23,7 @@ export function instanceTags(req: CreateRequest<Ec2Resource>): Tag[] {
     Name: defaultName(labels, instanceId),
     ...(req.resource.tags ?? {}),
     // reef's own tags come last so user tags can never hide an instance from list()/GC.
-    [LABEL_KEYS.infra]: labels.infra,
-    [LABEL_KEYS.node]: labels.node,
-    [LABEL_KEYS.instance]: labels.instance,
+    ...labelEntries(labels),
   };
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }

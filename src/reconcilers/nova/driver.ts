@@ -8,7 +8,7 @@
  */
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
-  ObserveRequest, ResourceRef,
+  ResourceRef,
 } from '../driver.js';
 import { LABEL_KEYS } from '../driver.js';
 import { sleep } from '../../controller/clock.js';
@@ -183,14 +183,6 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
       const ref: ResourceRef = { driver: DRIVER_TYPE, endpoint, id: server.id };
       if (wantsFloatingIp(req.resource)) return { ref, addresses: await withFloatingIp(session, req, server, what, ctx) };
       return { ref, addresses: addressesOf(server) };
-    },
-
-    async observe(req: ObserveRequest<NovaResource>, ctx: CallContext): Promise<Observation> {
-      const session = sessionFor(req.resource, req.credentials);
-      const server = await getServer(session, req.ref.id, ctx);
-      if (!server) return { exists: false, ref: req.ref };
-      const floating = wantsFloatingIp(req.resource) ? (await attachedFloating(session, ctx)).get(server.id) : undefined;
-      return toObservation(server, req.ref, floating);
     },
 
     async list(req: ListRequest<NovaResource>, ctx: CallContext): Promise<Observation[]> {

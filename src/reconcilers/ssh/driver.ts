@@ -4,7 +4,7 @@
  * the optional cleanup command and frees the host. Nothing is created or deleted anywhere.
  */
 import type {
-  CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation, ObserveRequest, ResourceRef,
+  CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ConnectionProvider, ListRequest, Observation, ResourceRef,
 } from '../driver.js';
 import { isReefError } from '../errors.js';
 import { atBoundary } from '../kit.js';
@@ -25,10 +25,8 @@ export interface SshDriverOptions {
   cleanupTimeoutMs?: number;
 }
 
-export interface SshDriver extends Driver<SshResource> {
-  /** How to log in to a claimed host (host key pinned from the pool file): for config managers and ssh health checks. */
-  connectionFor(ref: ResourceRef, resource: SshResource, credentials?: Record<string, unknown>): SshTarget;
-}
+/** connectionFor: how to log in to a claimed host (host key pinned from the pool file), for config managers and ssh health checks. */
+export interface SshDriver extends Driver<SshResource>, ConnectionProvider<SshResource> {}
 
 export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): SshDriver {
   let db: SshPoolDb | undefined;
@@ -57,7 +55,7 @@ export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): 
       ref,
       phase: probe.ok ? 'running' : 'pending',
       addresses: { ip: host, privateIp: host },
-      labels: { infra: claim.infra, node: claim.node, instance: claim.instance_id },
+      labels: { infra: claim.infra, node: claim.node, instance: claim.instance_id, ...(claim.spec_hash ? { specHash: claim.spec_hash } : {}) },
       ...(probe.ok ? {} : { reason: `${claim.host}: ${probe.reason}` }),
     };
   }
@@ -68,7 +66,6 @@ export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): 
     endpointKey: (resource) => poolKey(resource),
 
     create: (req, ctx) => atBoundary(ctx, `ssh create ${req.instanceId}`, () => create(req, ctx), 'REEF_SSH_FAILED'),
-    observe: (req, ctx) => atBoundary(ctx, `ssh observe ${req.ref.id}`, () => observe(req, ctx), 'REEF_SSH_FAILED'),
     list: (req, ctx) => atBoundary(ctx, `ssh list ${poolKey(req.resource)}`, () => list(req, ctx), 'REEF_SSH_FAILED'),
     destroy: (req, ctx) => atBoundary(ctx, `ssh destroy ${req.ref.id}`, () => destroy(req, ctx), 'REEF_SSH_FAILED'),
 
@@ -96,13 +93,6 @@ export function createSshDriver(deps: DriverDeps, opts: SshDriverOptions = {}): 
     }
     const { host } = splitHostId(claim.host);
     return { ref: { driver: 'ssh', endpoint: key, id: refIdOf(claim.host, req.instanceId) }, addresses: { ip: host, privateIp: host } };
-  }
-
-  async function observe(req: ObserveRequest<SshResource>, ctx: CallContext): Promise<Observation> {
-    const { hostId, instanceId } = parseRefId(req.ref.id);
-    const claim = pool().byHost(req.ref.endpoint, hostId);
-    if (!claim || claim.instance_id !== instanceId) return { exists: false, ref: req.ref };
-    return observationOf(claim, ctx);
   }
 
   async function list(req: ListRequest<SshResource>, ctx: CallContext): Promise<Observation[]> {

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS claims (
   infra       TEXT NOT NULL,
   node        TEXT NOT NULL,
   claimed_at  INTEGER NOT NULL,
+  spec_hash   TEXT,
   PRIMARY KEY (pool, host)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS claims_instance ON claims(pool, instance_id);
@@ -31,6 +32,8 @@ export interface ClaimRow {
   infra: string;
   node: string;
   claimed_at: number;
+  /** reef.spec-hash at claim time */
+  spec_hash?: string | null;
 }
 
 export function poolFilePath(stateDir: string): string {
@@ -47,11 +50,14 @@ export class SshPoolDb {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // pool files made before the spec-hash label: add its column
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(claims)').all().map((c) => c.name);
+    if (!columns.includes('spec_hash')) this.db.exec('ALTER TABLE claims ADD COLUMN spec_hash TEXT');
     this.q = {
       byInstance: this.db.prepare<[string, string], ClaimRow>('SELECT * FROM claims WHERE pool = ? AND instance_id = ?'),
       byHost: this.db.prepare<[string, string], ClaimRow>('SELECT * FROM claims WHERE pool = ? AND host = ?'),
       claimedHosts: this.db.prepare<[string], { host: string; instance_id: string }>('SELECT host, instance_id FROM claims WHERE pool = ?'),
-      insert: this.db.prepare('INSERT INTO claims (pool, host, instance_id, infra, node, claimed_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insert: this.db.prepare('INSERT INTO claims (pool, host, instance_id, infra, node, claimed_at, spec_hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       list: this.db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE pool = ? ORDER BY claimed_at, host'),
       listInfra: this.db.prepare<[string, string], ClaimRow>('SELECT * FROM claims WHERE pool = ? AND infra = ? ORDER BY claimed_at, host'),
       release: this.db.prepare('DELETE FROM claims WHERE pool = ? AND host = ? AND instance_id = ?'),
@@ -76,8 +82,8 @@ export class SshPoolDb {
             `Add hosts to the resource's "hosts" or lower the node's scaling max.`,
         );
       }
-      this.q.insert.run(pool, free, labels.instance, labels.infra, labels.node, now);
-      return { pool, host: free, instance_id: labels.instance, infra: labels.infra, node: labels.node, claimed_at: now };
+      this.q.insert.run(pool, free, labels.instance, labels.infra, labels.node, now, labels.specHash ?? null);
+      return { pool, host: free, instance_id: labels.instance, infra: labels.infra, node: labels.node, claimed_at: now, spec_hash: labels.specHash ?? null };
     });
     return tx.immediate();
   }
