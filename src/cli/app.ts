@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Store } from '../state/store.js';
-import { openSqliteStore } from '../state/sqlite/index.js';
+import { describeStore, isPostgresUrl, openStore } from '../state/open-store.js';
 import { DriverRegistry } from '../reconcilers/registry.js';
 import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -34,13 +34,27 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** An SQLite path (resolved) or a postgres:// URL, as given. */
+export function stateLocationOf(opts: GlobalOptions): string {
+  const given = opts.state ?? process.env.REEF_STATE ?? '.reef/state.db';
+  return isPostgresUrl(given) ? given : resolve(given);
+}
+
+/** Where reef keeps local files (API token, driver state): the SQLite file's folder, or REEF_STATE_DIR (default .reef) with PostgreSQL. */
+export function stateDirOf(opts: GlobalOptions): string {
+  const location = stateLocationOf(opts);
+  return isPostgresUrl(location) ? resolve(process.env.REEF_STATE_DIR ?? '.reef') : dirname(location);
+}
+
+/** The store as messages name it (a PostgreSQL URL without its password). */
 export function statePathOf(opts: GlobalOptions): string {
-  return resolve(opts.state ?? process.env.REEF_STATE ?? '.reef/state.db');
+  return describeStore(stateLocationOf(opts));
 }
 
 export function openApp(opts: GlobalOptions, progress?: LiveProgress): App {
+  const location = stateLocationOf(opts);
   const statePath = statePathOf(opts);
-  const stateDir = dirname(statePath);
+  const stateDir = stateDirOf(opts);
   const log = progress
     ? createLogger({ level: 'warn', destination: progress.logSink() as NodeJS.WritableStream })
     : createLogger({ level: opts.logLevel ?? process.env.REEF_LOG_LEVEL ?? 'info', pretty: Boolean(process.stderr.isTTY) });
@@ -53,7 +67,7 @@ export function openApp(opts: GlobalOptions, progress?: LiveProgress): App {
     log,
     progress,
     registry,
-    store: () => (store ??= openSqliteStore(statePath)),
+    store: () => (store ??= openStore(location, { log })),
     controller: (options) => {
       const c = createController({ store: app.store(), registry, log, options, loadAuth: loadAuthFile });
       controllers.push(c);

@@ -3,8 +3,7 @@
  * bad input exit 2 with one line per problem, never a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { dirname } from 'node:path';
-import { openApp, statePathOf, type App, type GlobalOptions } from './app.js';
+import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
 import { exitCodeOf, messageOf, EXIT } from './exit.js';
 import { validateCommand } from './commands/validate.js';
 import { applyCommand } from './commands/apply.js';
@@ -17,6 +16,7 @@ import { serveCommand } from './commands/serve.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
 import { LiveProgress, wantsLive } from './progress/live.js';
+import { stateMigrateCommand } from './commands/state.js';
 import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   let exitCode: number = EXIT.ok;
   const program = new Command('reef')
     .description('Deploy virtual infrastructures described in Occopus format, and keep them at their desired state.')
-    .option('--state <path>', 'state store (env REEF_STATE)', undefined)
+    .option('--state <path|url>', 'state store: an SQLite file, or postgres://… (env REEF_STATE)', undefined)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', undefined)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--server <url>', 'use a running reef serve (status, apply, scale, destroy, logs, import)')
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
   const either = (local: (app: App, json: boolean) => Promise<number>, remote: (c: RemoteClient, json: boolean) => Promise<number>, live = false) => async () => {
     const g = program.opts<GlobalOptions & { server?: string; tokenFile?: string }>();
     if (!g.server) return run(local, live)();
-    exitCode = await remote(new RemoteClient({ server: g.server, tokenFile: g.tokenFile, stateDir: dirname(statePathOf(g)) }), g.output === 'json');
+    exitCode = await remote(new RemoteClient({ server: g.server, tokenFile: g.tokenFile, stateDir: stateDirOf(g) }), g.output === 'json');
   };
   const waitOptions = (c: Command) =>
     c.option('--wait', 'wait until the infra converges; exit 1 if it does not', false)
@@ -121,6 +121,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
     .action((o: { host: string; port: number; resync?: number; catalog: string[] }) =>
       run((a) => serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
+
+  program.command('state').description('manage the state store')
+    .command('migrate').description('copy an SQLite state into an empty PostgreSQL database and verify the row counts')
+    .requiredOption('--from <path>', 'SQLite state file')
+    .requiredOption('--to <url>', 'postgres://… of an empty database')
+    .action(async (o: { from: string; to: string }) => {
+      exitCode = await stateMigrateCommand(o, program.opts<GlobalOptions>().output === 'json');
+    });
 
   try {
     await program.parseAsync(argv);

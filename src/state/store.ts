@@ -113,31 +113,67 @@ export interface Lease {
   expiresAt: number;
 }
 
+/** What a controller holds after takeLease(): writes carrying it commit only while the lease is still this one. */
+export interface Fence {
+  infraId: string;
+  holder: string;
+  /** unique per infra and increasing: a new holder (or the same one after a release) gets a new epoch */
+  epoch: number;
+  expiresAt: number;
+}
+
+/** One row per (infra, epoch, holder) that committed fenced writes. */
+export interface LeaseAuditRecord {
+  infraId: string;
+  epoch: number;
+  holder: string;
+  writes: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** A `reef serve` process that shares the infras (its heartbeat row). */
+export interface ReplicaRecord {
+  id: string;
+  expiresAt: number;
+}
+
+/** Raised by a fenced write whose lease was taken over (or released): the writer must stop acting on the infra. */
+export const LEASE_LOST = 'REEF_LEASE_LOST';
+
+/** What a backend tells other processes about (PostgreSQL: LISTEN/NOTIFY; SQLite: nothing, others poll). */
+export type StoreChange = { kind: 'events'; infra: string } | { kind: 'desired'; infra: string };
+
 export interface Store {
   /** Upsert the desired state. Node rows follow the spec: new nodes get target=min, existing targets are clamped into the new [min,max], removed nodes' rows go. */
   putInfra(spec: InfraSpec, opts?: { authPath?: string; now?: number }): Promise<PutInfraResult>;
   getInfra(id: string): Promise<InfraRecord | undefined>;
   listInfras(): Promise<InfraRecord[]>;
-  setInfraStatus(id: string, status: InfraStatus, now?: number): Promise<void>;
+  setInfraStatus(id: string, status: InfraStatus, now?: number, fence?: Fence): Promise<void>;
   /** Removes the infra, its nodes, instances and lease (events are kept). */
   deleteInfra(id: string): Promise<void>;
 
   getNodes(infraId: string): Promise<NodeRecord[]>;
   /** Throws a FatalError (REEF_SCALE_OUT_OF_RANGE) if target is outside [min,max]. Clears failedReason. */
   setTarget(infraId: string, node: string, target: number): Promise<NodeRecord>;
-  setNodeFailed(infraId: string, node: string, reason: string | null): Promise<void>;
+  setNodeFailed(infraId: string, node: string, reason: string | null, fence?: Fence): Promise<void>;
 
-  insertInstance(rec: InstanceRecord): Promise<void>;
+  /*
+   * Every write below (and setInfraStatus, setNodeFailed) takes an optional Fence: given one, it commits only
+   * while that lease is still held, else throws a FatalError with code LEASE_LOST and changes nothing.
+   * A fenced write may only touch the fence's infra.
+   */
+  insertInstance(rec: InstanceRecord, fence?: Fence): Promise<void>;
   /** Many inserts in one transaction (a scale-up of thousands commits its intent at once). */
-  insertInstances(recs: InstanceRecord[]): Promise<void>;
-  updateInstance(id: string, patch: InstancePatch): Promise<void>;
+  insertInstances(recs: InstanceRecord[], fence?: Fence): Promise<void>;
+  updateInstance(id: string, patch: InstancePatch, fence?: Fence): Promise<void>;
   /** Many updates in one transaction (the controller's write-behind flush). */
-  writeInstances(updates: Array<{ id: string; patch: InstancePatch }>): Promise<void>;
+  writeInstances(updates: Array<{ id: string; patch: InstancePatch }>, fence?: Fence): Promise<void>;
   getInstance(id: string): Promise<InstanceRecord | undefined>;
   listInstances(infraId: string): Promise<InstanceRecord[]>;
-  deleteInstance(id: string): Promise<void>;
+  deleteInstance(id: string, fence?: Fence): Promise<void>;
 
-  appendEvents(events: NewEvent[]): Promise<void>;
+  appendEvents(events: NewEvent[], fence?: Fence): Promise<void>;
   listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
 
   /** Node definitions stored by `reef import`, used when apply has no --nodes. */
@@ -146,8 +182,20 @@ export interface Store {
 
   /** True if `holder` now holds the lease (it was free, expired, or already its own); renews on success. */
   acquireLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /** acquireLease that returns the fence to write with: a renewal keeps the epoch, a take-over gets a new one. */
+  takeLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<Fence | undefined>;
   releaseLease(infraId: string, holder: string): Promise<void>;
   getLease(infraId: string): Promise<Lease | undefined>;
+  listLeases(): Promise<Array<Lease & { epoch: number }>>;
+  listLeaseAudit(infraId?: string): Promise<LeaseAuditRecord[]>;
+
+  /** Replica heartbeats: `reef serve` processes sharing the infras renew theirs; expired ones do not count. */
+  heartbeat(replica: string, ttlMs: number, now: number): Promise<void>;
+  leaveReplicas(replica: string): Promise<void>;
+  listReplicas(now: number): Promise<ReplicaRecord[]>;
+
+  /** Changes made by other processes, where the backend can push them; returns an unsubscribe function. */
+  watch?(fn: (c: StoreChange) => void): () => void;
 
   close(): Promise<void>;
 }

@@ -40,7 +40,7 @@ describe('migrations', () => {
   it('create every table on a new store, and re-opening an up-to-date store changes nothing', async () => {
     const store = openSqliteStore(path);
     expect(schemaVersion(store.db)).toBe(LATEST_VERSION);
-    expect(tables(store.db)).toEqual(['events', 'infras', 'instances', 'leases', 'nodedefs', 'nodes', 'sqlite_sequence']);
+    expect(tables(store.db)).toEqual(['events', 'infras', 'instances', 'lease_audit', 'lease_epochs', 'leases', 'nodedefs', 'nodes', 'replicas', 'sqlite_sequence']);
     await store.putInfra(spec([node('worker', 1, 3)]));
     await store.close();
 

@@ -90,6 +90,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'fenced_leases',
+    // epochs come from one counter so they never repeat for an infra, even after a release deleted its row.
+    sql: `
+      ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE lease_epochs (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+      INSERT INTO lease_epochs (id, value) VALUES (1, 0);
+      CREATE TABLE lease_audit (
+        infra_id TEXT NOT NULL,
+        epoch    INTEGER NOT NULL,
+        holder   TEXT NOT NULL,
+        writes   INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at  INTEGER NOT NULL,
+        PRIMARY KEY (infra_id, epoch, holder)
+      );
+      CREATE TABLE replicas (
+        id         TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build of reef writes. */

@@ -9,9 +9,11 @@ import type Database from 'better-sqlite3';
 import { FatalError } from '../../reconcilers/errors.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
-  EventRecord, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, NewEvent, NodeRecord,
-  PutInfraResult, Store,
+  EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
+  NodeRecord, PutInfraResult, ReplicaRecord, Store,
 } from '../store.js';
+import { leaseLost } from '../fenced.js';
+import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
 import { stateError } from './errors.js';
 import { InstancePatcher } from './instance-patch.js';
 import { followSpec } from './node-rows.js';
@@ -77,8 +79,8 @@ export class SqliteStore implements Store {
     return rows.map(infraFromRow);
   }
 
-  async setInfraStatus(id: string, status: InfraStatus, now = Date.now()): Promise<void> {
-    const changes = this.write(`status of infra ${id}`, () =>
+  async setInfraStatus(id: string, status: InfraStatus, now = Date.now(), fence?: Fence): Promise<void> {
+    const changes = this.fenced(`status of infra ${id}`, fence, () =>
       this.sql('UPDATE infras SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id).changes);
     if (changes === 0) throw unknownInfra(id);
   }
@@ -112,16 +114,16 @@ export class SqliteStore implements Store {
   }
 
   /** A node the spec no longer has is ignored: the controller may still be winding it down. */
-  async setNodeFailed(infraId: string, node: string, reason: string | null): Promise<void> {
-    this.write(`failure of ${infraId}/${node}`, () =>
+  async setNodeFailed(infraId: string, node: string, reason: string | null, fence?: Fence): Promise<void> {
+    this.fenced(`failure of ${infraId}/${node}`, fence, () =>
       this.sql('UPDATE nodes SET failed_reason = ? WHERE infra_id = ? AND name = ?').run(reason, infraId, node));
   }
 
-  async insertInstance(rec: InstanceRecord): Promise<void> {
-    return this.insertInstances([rec]);
+  async insertInstance(rec: InstanceRecord, fence?: Fence): Promise<void> {
+    return this.insertInstances([rec], fence);
   }
 
-  async insertInstances(recs: InstanceRecord[]): Promise<void> {
+  async insertInstances(recs: InstanceRecord[], fence?: Fence): Promise<void> {
     if (recs.length === 0) return;
     const insert = this.sql(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state,
                 snapshot_json, machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation,
@@ -129,21 +131,21 @@ export class SqliteStore implements Store {
                 VALUES (@id, @infra_id, @node, @impl_index, @driver, @endpoint, @ref_json, @state, @snapshot_json,
                 @machine_version, @addresses_json, @attempts, @last_error_json, @destroy_reason, @generation,
                 @created_at, @updated_at, @ready_at)`);
-    this.write(`insert of ${recs.length} instances`, () => this.immediate(() => {
+    this.fenced(`insert of ${recs.length} instances`, fence, () => {
       for (const rec of recs) insert.run(instanceToRow(rec));
-    }));
+    });
   }
 
   /** An update of an instance that is no longer stored is a no-op: a write-behind flush may trail its delete. */
-  async updateInstance(id: string, patch: InstancePatch): Promise<void> {
-    this.write(`update of instance ${id}`, () => this.patcher.apply(id, patch));
+  async updateInstance(id: string, patch: InstancePatch, fence?: Fence): Promise<void> {
+    this.fenced(`update of instance ${id}`, fence, () => this.patcher.apply(id, patch));
   }
 
-  async writeInstances(updates: Array<{ id: string; patch: InstancePatch }>): Promise<void> {
+  async writeInstances(updates: Array<{ id: string; patch: InstancePatch }>, fence?: Fence): Promise<void> {
     if (updates.length === 0) return;
-    this.write(`update of ${updates.length} instances`, () => this.immediate(() => {
+    this.fenced(`update of ${updates.length} instances`, fence, () => {
       for (const u of updates) this.patcher.apply(u.id, u.patch);
-    }));
+    });
   }
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
@@ -158,17 +160,17 @@ export class SqliteStore implements Store {
     return rows.map(instanceFromRow);
   }
 
-  async deleteInstance(id: string): Promise<void> {
-    this.write(`delete of instance ${id}`, () => this.sql('DELETE FROM instances WHERE id = ?').run(id));
+  async deleteInstance(id: string, fence?: Fence): Promise<void> {
+    this.fenced(`delete of instance ${id}`, fence, () => this.sql('DELETE FROM instances WHERE id = ?').run(id));
   }
 
-  async appendEvents(events: NewEvent[]): Promise<void> {
+  async appendEvents(events: NewEvent[], fence?: Fence): Promise<void> {
     if (events.length === 0) return;
-    this.write(`append of ${events.length} events`, () => this.immediate(() => {
+    this.fenced(`append of ${events.length} events`, fence, () => {
       const insert = this.sql(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
                                VALUES (@time, @infra, @node, @instance, @kind, @from_state, @to_state, @message, @data_json)`);
       for (const e of events) insert.run(eventToRow(e));
-    }));
+    });
   }
 
   async listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]> {
@@ -201,13 +203,50 @@ export class SqliteStore implements Store {
   }
 
   async acquireLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    // One upsert: inserts a free lease, or takes it over when expired or already ours; otherwise changes nothing.
-    const changes = this.write(`lease of ${infraId}`, () => this.immediate(() =>
-      this.sql(`INSERT INTO leases (infra_id, holder, expires_at) VALUES (?, ?, ?)
-                ON CONFLICT (infra_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE leases.expires_at <= ? OR leases.holder = excluded.holder`)
-        .run(infraId, holder, now + ttlMs, now).changes));
-    return changes > 0;
+    return (await this.takeLease(infraId, holder, ttlMs, now)) !== undefined;
+  }
+
+  async takeLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<Fence | undefined> {
+    return this.write(`lease of ${infraId}`, () => this.immediate(() => {
+      const row = this.sql('SELECT holder, expires_at, epoch FROM leases WHERE infra_id = ?').get(infraId) as LeaseRow | undefined;
+      const decision = leaseDecision(row, holder, now);
+      if (decision === 'refuse') return undefined;
+      const epoch = decision === 'renew' ? row!.epoch
+        : (this.sql('UPDATE lease_epochs SET value = value + 1 WHERE id = 1 RETURNING value').get() as { value: number }).value;
+      this.sql(`INSERT INTO leases (infra_id, holder, expires_at, epoch) VALUES (?, ?, ?, ?)
+                ON CONFLICT (infra_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+                epoch = excluded.epoch`).run(infraId, holder, now + ttlMs, epoch);
+      return { infraId, holder, epoch, expiresAt: now + ttlMs };
+    }));
+  }
+
+  async listLeases(): Promise<Array<Lease & { epoch: number }>> {
+    const rows = this.read('list of leases', () =>
+      this.sql('SELECT infra_id, holder, expires_at, epoch FROM leases ORDER BY infra_id').all()) as Array<LeaseRow & { infra_id: string }>;
+    return rows.map((r) => ({ infraId: r.infra_id, holder: r.holder, expiresAt: r.expires_at, epoch: r.epoch }));
+  }
+
+  async listLeaseAudit(infraId?: string): Promise<LeaseAuditRecord[]> {
+    const rows = this.read('read of the lease audit', () => (infraId === undefined
+      ? this.sql('SELECT * FROM lease_audit ORDER BY infra_id, epoch, holder').all()
+      : this.sql('SELECT * FROM lease_audit WHERE infra_id = ? ORDER BY epoch, holder').all(infraId))) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  async heartbeat(replica: string, ttlMs: number, now: number): Promise<void> {
+    this.write(`heartbeat of ${replica}`, () =>
+      this.sql(`INSERT INTO replicas (id, expires_at) VALUES (?, ?)
+                ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`).run(replica, now + ttlMs));
+  }
+
+  async leaveReplicas(replica: string): Promise<void> {
+    this.write(`leave of ${replica}`, () => this.sql('DELETE FROM replicas WHERE id = ?').run(replica));
+  }
+
+  async listReplicas(now: number): Promise<ReplicaRecord[]> {
+    const rows = this.read('list of replicas', () =>
+      this.sql('SELECT id, expires_at FROM replicas WHERE expires_at > ? ORDER BY id').all(now)) as Array<{ id: string; expires_at: number }>;
+    return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
   }
 
   async releaseLease(infraId: string, holder: string): Promise<void> {
@@ -238,6 +277,24 @@ export class SqliteStore implements Store {
 
   private immediate<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /** A write in one IMMEDIATE transaction; with a fence, only while that lease still holds (and audited). */
+  private fenced<T>(what: string, fence: Fence | undefined, fn: () => T): T {
+    return this.write(what, () => this.immediate(() => {
+      if (fence) this.checkFence(fence);
+      return fn();
+    }));
+  }
+
+  private checkFence(fence: Fence): void {
+    const row = this.sql('SELECT holder, expires_at, epoch FROM leases WHERE infra_id = ?').get(fence.infraId) as LeaseRow | undefined;
+    const why = fenceProblem(row, fence);
+    if (why) throw leaseLost(fence, why);
+    const now = Date.now();
+    this.sql(`INSERT INTO lease_audit (infra_id, epoch, holder, writes, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
+              ON CONFLICT (infra_id, epoch, holder) DO UPDATE SET writes = writes + 1, last_at = excluded.last_at`)
+      .run(fence.infraId, fence.epoch, fence.holder, now, now);
   }
 
   private write<T>(what: string, fn: () => T): T {

@@ -1,0 +1,20 @@
+/**
+ * `--state` / REEF_STATE → a Store: a postgres:// (or postgresql://) URL selects the PostgreSQL backend, anything
+ * else is the path of an SQLite file (the default, for one machine).
+ */
+import { resolve } from 'node:path';
+import type { Logger } from '../util/log.js';
+import type { Store } from './store.js';
+import { openSqliteStore } from './sqlite/index.js';
+import { createPostgresStore, isPostgresUrl, redactUrl } from './postgres/index.js';
+
+export { isPostgresUrl };
+
+export function openStore(location: string, opts: { log?: Logger } = {}): Store {
+  return isPostgresUrl(location) ? createPostgresStore(location, { log: opts.log }) : openSqliteStore(location);
+}
+
+/** How to name a store in messages: a path, or a URL without its password. */
+export function describeStore(location: string): string {
+  return isPostgresUrl(location) ? redactUrl(location) : resolve(location);
+}

@@ -1,0 +1,348 @@
+/**
+ * The Store on PostgreSQL (node-postgres `pg`), for several `reef serve` replicas sharing one database. Same
+ * schema versions and semantics as the SQLite store (one conformance suite runs against both). Multi-statement
+ * writes run in one transaction on one pooled connection; a fenced write locks the lease row FOR SHARE, so a
+ * take-over (which updates that row) waits for it and every later write of the old holder is refused.
+ * Changes are announced with NOTIFY (channels reef_events, reef_desired); watch() LISTENs on its own connection.
+ */
+import pg from 'pg';
+import { FatalError } from '../../reconcilers/errors.js';
+import type { Implementation, InfraSpec } from '../../spec/types.js';
+import type {
+  EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
+  NodeRecord, PutInfraResult, ReplicaRecord, Store, StoreChange,
+} from '../store.js';
+import { leaseLost } from '../fenced.js';
+import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
+import { followSpec } from '../sqlite/node-rows.js';
+import {
+  eventFromRow, eventToRow, infraFromRow, instanceFromRow, instanceToRow, nodeFromRow,
+  type EventRow, type InfraRow, type InstanceRow, type NodeRow,
+} from '../sqlite/rows.js';
+import { specHash } from '../sqlite/spec-hash.js';
+import { pgStateError } from './errors.js';
+import { ChangeListener } from './listen.js';
+import { patchStatements } from './patch-columns.js';
+
+export const DEFAULT_EVENT_LIMIT = 1000;
+/** rows per INSERT … unnest(): bounds one statement's parameter arrays */
+const CHUNK = 5000;
+
+type Q = pg.PoolClient | pg.Pool;
+
+export class PostgresStore implements Store {
+  private listener?: ChangeListener;
+  private readonly ready: Promise<void>;
+
+  /**
+   * `where` is the redacted URL, for messages. `ready` is the schema migration: every query waits for it, so
+   * the store can be handed out at once and a failed open surfaces (REEF_STATE_OPEN) at the first use.
+   */
+  constructor(readonly pool: pg.Pool, readonly where: string, private readonly url: string, ready: Promise<void>) {
+    this.ready = ready;
+    this.ready.catch(() => {}); // observed by whoever queries first
+  }
+
+  /** Resolves once the schema is up to date; rejects with the open error. */
+  opened(): Promise<void> {
+    return this.ready;
+  }
+
+  async putInfra(spec: InfraSpec, opts: { authPath?: string; now?: number } = {}): Promise<PutInfraResult> {
+    const now = opts.now ?? Date.now();
+    const hash = specHash(spec);
+    const specJson = JSON.stringify(spec);
+    return this.tx(`apply of infra ${spec.id}`, undefined, async (c) => {
+      // the row lock serialises two applies of one id; a new id may race its twin into a unique violation
+      const old = (await c.query<InfraRow>('SELECT * FROM infras WHERE id = $1 FOR UPDATE', [spec.id])).rows[0];
+      const changed = old !== undefined && old.spec_hash !== hash;
+      if (!old) {
+        await c.query(`INSERT INTO infras (id, name, spec_json, spec_hash, generation, status, auth_path, created_at, updated_at)
+                       VALUES ($1, $2, $3, $4, 1, 'active', $5, $6, $6)`, [spec.id, spec.name, specJson, hash, opts.authPath ?? null, now]);
+      } else {
+        const authPath = opts.authPath ?? old.auth_path;
+        const touched = changed || authPath !== old.auth_path || old.status !== 'active' || old.name !== spec.name;
+        await c.query(`UPDATE infras SET name = $1, spec_json = $2, spec_hash = $3, generation = $4, status = 'active',
+                       auth_path = $5, updated_at = $6 WHERE id = $7`,
+        [spec.name, specJson, hash, old.generation + (changed ? 1 : 0), authPath, touched ? now : old.updated_at, spec.id]);
+      }
+      const existing = (await c.query<NodeRow>('SELECT * FROM nodes WHERE infra_id = $1', [spec.id])).rows;
+      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes);
+      if (remove.length) await c.query('DELETE FROM nodes WHERE infra_id = $1 AND name = ANY($2::text[])', [spec.id, remove]);
+      for (const r of upsert) {
+        await c.query(`INSERT INTO nodes (infra_id, name, position, min, max, target, failed_reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                       ON CONFLICT (infra_id, name) DO UPDATE SET position = excluded.position, min = excluded.min,
+                       max = excluded.max, target = excluded.target, failed_reason = excluded.failed_reason`,
+        [r.infra_id, r.name, r.position, r.min, r.max, r.target, r.failed_reason]);
+      }
+      await notify(c, 'reef_desired', spec.id);
+      const row = (await c.query<InfraRow>('SELECT * FROM infras WHERE id = $1', [spec.id])).rows[0];
+      return { infra: infraFromRow(row), created: !old, changed: changed || !old };
+    });
+  }
+
+  async getInfra(id: string): Promise<InfraRecord | undefined> {
+    const row = (await this.q<InfraRow>(`read of infra ${id}`, 'SELECT * FROM infras WHERE id = $1', [id]))[0];
+    return row && infraFromRow(row);
+  }
+
+  async listInfras(): Promise<InfraRecord[]> {
+    return (await this.q<InfraRow>('list of infras', 'SELECT * FROM infras ORDER BY id')).map(infraFromRow);
+  }
+
+  async setInfraStatus(id: string, status: InfraStatus, now = Date.now(), fence?: Fence): Promise<void> {
+    const changes = await this.tx(`status of infra ${id}`, fence, async (c) => {
+      if (!fence) await notify(c, 'reef_desired', id);
+      return (await c.query('UPDATE infras SET status = $1, updated_at = $2 WHERE id = $3', [status, now, id])).rowCount;
+    });
+    if (changes === 0) throw unknownInfra(id);
+  }
+
+  async deleteInfra(id: string): Promise<void> {
+    await this.tx(`delete of infra ${id}`, undefined, async (c) => {
+      await c.query('DELETE FROM infras WHERE id = $1', [id]);
+      await c.query('DELETE FROM leases WHERE infra_id = $1', [id]);
+      await notify(c, 'reef_desired', id);
+    });
+  }
+
+  async getNodes(infraId: string): Promise<NodeRecord[]> {
+    return (await this.q<NodeRow>(`read of nodes of ${infraId}`, 'SELECT * FROM nodes WHERE infra_id = $1 ORDER BY position', [infraId])).map(nodeFromRow);
+  }
+
+  async setTarget(infraId: string, node: string, target: number): Promise<NodeRecord> {
+    return this.tx(`scale of ${infraId}/${node}`, undefined, async (c) => {
+      const row = (await c.query<NodeRow>('SELECT * FROM nodes WHERE infra_id = $1 AND name = $2 FOR UPDATE', [infraId, node])).rows[0];
+      if (!row) {
+        if ((await c.query('SELECT 1 FROM infras WHERE id = $1', [infraId])).rowCount === 0) throw unknownInfra(infraId);
+        throw new FatalError('REEF_SCALE_UNKNOWN_NODE', `infra ${infraId} has no node '${node}'`);
+      }
+      if (!Number.isInteger(target) || target < row.min || target > row.max) {
+        throw new FatalError('REEF_SCALE_OUT_OF_RANGE', `${node}: target ${target} is outside [${row.min}, ${row.max}]`);
+      }
+      await c.query('UPDATE nodes SET target = $1, failed_reason = NULL WHERE infra_id = $2 AND name = $3', [target, infraId, node]);
+      await notify(c, 'reef_desired', infraId);
+      return nodeFromRow({ ...row, target, failed_reason: null });
+    });
+  }
+
+  async setNodeFailed(infraId: string, node: string, reason: string | null, fence?: Fence): Promise<void> {
+    await this.tx(`failure of ${infraId}/${node}`, fence, (c) =>
+      c.query('UPDATE nodes SET failed_reason = $1 WHERE infra_id = $2 AND name = $3', [reason, infraId, node]));
+  }
+
+  async insertInstance(rec: InstanceRecord, fence?: Fence): Promise<void> {
+    return this.insertInstances([rec], fence);
+  }
+
+  async insertInstances(recs: InstanceRecord[], fence?: Fence): Promise<void> {
+    if (recs.length === 0) return;
+    await this.tx(`insert of ${recs.length} instances`, fence, async (c) => {
+      for (let i = 0; i < recs.length; i += CHUNK) {
+        const rows = recs.slice(i, i + CHUNK).map(instanceToRow);
+        const col = <K extends keyof InstanceRow>(k: K) => rows.map((r) => r[k]);
+        await c.query(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state, snapshot_json,
+                       machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation, created_at, updated_at, ready_at)
+                       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::text[],
+                       $9::text[], $10::int4[], $11::text[], $12::int4[], $13::text[], $14::text[], $15::int4[], $16::int8[], $17::int8[], $18::int8[])`,
+        [col('id'), col('infra_id'), col('node'), col('impl_index'), col('driver'), col('endpoint'), col('ref_json'), col('state'),
+          col('snapshot_json'), col('machine_version'), col('addresses_json'), col('attempts'), col('last_error_json'),
+          col('destroy_reason'), col('generation'), col('created_at'), col('updated_at'), col('ready_at')]);
+      }
+    });
+  }
+
+  async updateInstance(id: string, patch: InstancePatch, fence?: Fence): Promise<void> {
+    return this.writeInstances([{ id, patch }], fence);
+  }
+
+  async writeInstances(updates: Array<{ id: string; patch: InstancePatch }>, fence?: Fence): Promise<void> {
+    if (updates.length === 0) return;
+    const what = updates.length === 1 ? `update of instance ${updates[0].id}` : `update of ${updates.length} instances`;
+    let statements;
+    try {
+      statements = patchStatements(updates);
+    } catch (e) {
+      throw pgStateError('REEF_STATE_WRITE', this.where, what, e);
+    }
+    if (statements.length === 0) return;
+    await this.tx(what, fence, async (c) => {
+      for (const s of statements) await c.query(s.sql, s.params);
+    });
+  }
+
+  async getInstance(id: string): Promise<InstanceRecord | undefined> {
+    const row = (await this.q<InstanceRow>(`read of instance ${id}`, 'SELECT * FROM instances WHERE id = $1', [id]))[0];
+    return row && instanceFromRow(row);
+  }
+
+  async listInstances(infraId: string): Promise<InstanceRecord[]> {
+    return (await this.q<InstanceRow>(`list of instances of ${infraId}`,
+      'SELECT * FROM instances WHERE infra_id = $1 ORDER BY created_at, id', [infraId])).map(instanceFromRow);
+  }
+
+  async deleteInstance(id: string, fence?: Fence): Promise<void> {
+    await this.tx(`delete of instance ${id}`, fence, (c) => c.query('DELETE FROM instances WHERE id = $1', [id]));
+  }
+
+  async appendEvents(events: NewEvent[], fence?: Fence): Promise<void> {
+    if (events.length === 0) return;
+    await this.tx(`append of ${events.length} events`, fence, async (c) => {
+      for (let i = 0; i < events.length; i += CHUNK) {
+        const rows = events.slice(i, i + CHUNK).map(eventToRow);
+        const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+        // WITH ORDINALITY keeps the batch's order in seq
+        await c.query(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
+                       SELECT t, i, n, s, k, f, o, m, d FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[],
+                       $6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS v(t, i, n, s, k, f, o, m, d, ord) ORDER BY ord`,
+        [col('time'), col('infra'), col('node'), col('instance'), col('kind'), col('from_state'), col('to_state'), col('message'), col('data_json')]);
+      }
+      for (const infra of new Set(events.map((e) => e.infra))) await notify(c, 'reef_events', infra);
+    });
+  }
+
+  async listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]> {
+    const after = q.afterSeq ?? 0;
+    const limit = Math.max(0, Math.floor(q.limit ?? DEFAULT_EVENT_LIMIT));
+    const rows = q.infra === undefined
+      ? await this.q<EventRow>('list of events', 'SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit])
+      : await this.q<EventRow>('list of events', 'SELECT * FROM events WHERE infra = $1 AND seq > $2 ORDER BY seq LIMIT $3', [q.infra, after, limit]);
+    return rows.map(eventFromRow);
+  }
+
+  async putNodeDefs(defs: Record<string, Implementation[]>, now = Date.now()): Promise<string[]> {
+    const types = Object.keys(defs);
+    await this.tx(`import of ${types.length} node definitions`, undefined, async (c) => {
+      for (const type of types) {
+        await c.query(`INSERT INTO nodedefs (type, implementations_json, imported_at) VALUES ($1, $2, $3)
+                       ON CONFLICT (type) DO UPDATE SET implementations_json = excluded.implementations_json,
+                       imported_at = excluded.imported_at`, [type, JSON.stringify(defs[type]), now]);
+      }
+    });
+    return types;
+  }
+
+  async getNodeDefs(): Promise<Record<string, Implementation[]>> {
+    const rows = await this.q<{ type: string; implementations_json: string }>('read of node definitions',
+      'SELECT type, implementations_json FROM nodedefs ORDER BY type');
+    return Object.fromEntries(rows.map((r) => [r.type, JSON.parse(r.implementations_json) as Implementation[]]));
+  }
+
+  async acquireLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
+    return (await this.takeLease(infraId, holder, ttlMs, now)) !== undefined;
+  }
+
+  async takeLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<Fence | undefined> {
+    const expiresAt = now + ttlMs;
+    return this.tx(`lease of ${infraId}`, undefined, async (c) => {
+      const row = (await c.query<LeaseRow>('SELECT holder, expires_at, epoch FROM leases WHERE infra_id = $1 FOR UPDATE', [infraId])).rows[0];
+      const decision = leaseDecision(row, holder, now);
+      if (decision === 'refuse') return undefined;
+      if (decision === 'renew') {
+        await c.query('UPDATE leases SET expires_at = $1 WHERE infra_id = $2', [expiresAt, infraId]);
+        return { infraId, holder, epoch: row!.epoch, expiresAt };
+      }
+      // an absent row cannot be locked: two takers may both get here, and the unique key lets one win
+      const taken = await c.query<{ epoch: number }>(
+        `INSERT INTO leases (infra_id, holder, expires_at, epoch) VALUES ($1, $2, $3, nextval('lease_epochs'))
+         ON CONFLICT (infra_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, epoch = excluded.epoch
+         WHERE leases.expires_at <= $4 OR leases.holder = excluded.holder RETURNING epoch`, [infraId, holder, expiresAt, now]);
+      const epoch = taken.rows[0]?.epoch;
+      return epoch === undefined ? undefined : { infraId, holder, epoch, expiresAt };
+    });
+  }
+
+  async releaseLease(infraId: string, holder: string): Promise<void> {
+    await this.q(`release of lease ${infraId}`, 'DELETE FROM leases WHERE infra_id = $1 AND holder = $2', [infraId, holder], 'REEF_STATE_WRITE');
+  }
+
+  async getLease(infraId: string): Promise<Lease | undefined> {
+    const row = (await this.q<LeaseRow>(`read of lease ${infraId}`, 'SELECT holder, expires_at FROM leases WHERE infra_id = $1', [infraId]))[0];
+    return row && { infraId, holder: row.holder, expiresAt: row.expires_at };
+  }
+
+  async listLeases(): Promise<Array<Lease & { epoch: number }>> {
+    const rows = await this.q<LeaseRow & { infra_id: string }>('list of leases', 'SELECT infra_id, holder, expires_at, epoch FROM leases ORDER BY infra_id');
+    return rows.map((r) => ({ infraId: r.infra_id, holder: r.holder, expiresAt: r.expires_at, epoch: r.epoch }));
+  }
+
+  async listLeaseAudit(infraId?: string): Promise<LeaseAuditRecord[]> {
+    const rows = infraId === undefined
+      ? await this.q<AuditRow>('read of the lease audit', 'SELECT * FROM lease_audit ORDER BY infra_id, epoch, holder')
+      : await this.q<AuditRow>('read of the lease audit', 'SELECT * FROM lease_audit WHERE infra_id = $1 ORDER BY epoch, holder', [infraId]);
+    return rows.map(auditFromRow);
+  }
+
+  async heartbeat(replica: string, ttlMs: number, now: number): Promise<void> {
+    await this.q(`heartbeat of ${replica}`, `INSERT INTO replicas (id, expires_at) VALUES ($1, $2)
+                 ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`, [replica, now + ttlMs], 'REEF_STATE_WRITE');
+  }
+
+  async leaveReplicas(replica: string): Promise<void> {
+    await this.q(`leave of ${replica}`, 'DELETE FROM replicas WHERE id = $1', [replica], 'REEF_STATE_WRITE');
+  }
+
+  async listReplicas(now: number): Promise<ReplicaRecord[]> {
+    const rows = await this.q<{ id: string; expires_at: number }>('list of replicas', 'SELECT id, expires_at FROM replicas WHERE expires_at > $1 ORDER BY id', [now]);
+    return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
+  }
+
+  watch(fn: (c: StoreChange) => void): () => void {
+    this.listener ??= new ChangeListener(this.url);
+    return this.listener.add(fn);
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.close();
+    await this.pool.end().catch(() => {});
+  }
+
+  private async q<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = [], code: 'REEF_STATE_READ' | 'REEF_STATE_WRITE' = 'REEF_STATE_READ'): Promise<R[]> {
+    await this.ready;
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (e) {
+      throw pgStateError(code, this.where, what, e);
+    }
+  }
+
+  /** One transaction on one connection; with a fence, the lease row is checked (and locked FOR SHARE) first. */
+  private async tx<T>(what: string, fence: Fence | undefined, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.ready;
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      if (fence) await checkFence(client, fence);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (e) {
+      if (client) {
+        const broken = await client.query('ROLLBACK').then(() => false, () => true);
+        client.release(broken ? (e instanceof Error ? e : true) : undefined);
+      }
+      throw pgStateError('REEF_STATE_WRITE', this.where, what, e);
+    }
+  }
+}
+
+async function checkFence(c: Q, fence: Fence): Promise<void> {
+  const row = (await c.query<LeaseRow>('SELECT holder, expires_at, epoch FROM leases WHERE infra_id = $1 FOR SHARE', [fence.infraId])).rows[0];
+  const why = fenceProblem(row, fence);
+  if (why) throw leaseLost(fence, why);
+  const now = Date.now();
+  await c.query(`INSERT INTO lease_audit (infra_id, epoch, holder, writes, first_at, last_at) VALUES ($1, $2, $3, 1, $4, $4)
+                 ON CONFLICT (infra_id, epoch, holder) DO UPDATE SET writes = lease_audit.writes + 1, last_at = excluded.last_at`,
+  [fence.infraId, fence.epoch, fence.holder, now]);
+}
+
+/** Delivered to listeners when the transaction commits (and not at all if it rolls back). */
+async function notify(c: Q, channel: 'reef_events' | 'reef_desired', infra: string): Promise<void> {
+  await c.query('SELECT pg_notify($1, $2)', [channel, infra]);
+}
+
+function unknownInfra(id: string): FatalError {
+  return new FatalError('REEF_STATE_UNKNOWN_INFRA', `no infra with id '${id}'`);
+}
