@@ -50,5 +50,5 @@ describe.skipIf(NO_PG)('reef state migrate', () => {
     expect(twice.code).toBe(1);
     expect(twice.stderr.trim()).toMatch(/table infras is not empty; migrate into a new database$/);
     expect(twice.stderr).not.toContain(new URL(db.url).password);
-  });
+  }, 180_000); // eight CLI runs; on a busy 2-core machine each takes seconds
 });
