@@ -16,6 +16,8 @@ export interface ConvergeOptions {
   direction?: 'up' | 'down';
   /** its first line */
   title?: string;
+  /** with --wait: exit 1 once a cloud endpoint has not answered for this long */
+  endpointWaitMs?: number;
 }
 
 export interface ConvergeResult {
@@ -36,13 +38,15 @@ export async function converge(app: App, infraId: string, opts: ConvergeOptions)
 
 async function follow(app: App, infraId: string, opts: ConvergeOptions, deadline: number, onStatus?: (s: RuntimeStatus) => void): Promise<ConvergeResult> {
   for (;;) {
-    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()), onStatus });
+    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()), endpointWaitMs: opts.endpointWaitMs, onStatus });
     switch (result.kind) {
       case 'converged':
       case 'failed':
         return { ...finalOutcome(infraId, seen(result.status))!, status: result.status };
       case 'error':
         return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: cannot reconcile: ${result.problem.message}` };
+      case 'unreachable':
+        return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: gave up waiting: ${result.message}` };
       case 'stopped':
         return { exitCode: EXIT.notConverged, status: result.status, message: `${infraId}: reconciliation stopped before it converged (another controller took over?)` };
       case 'timeout':
@@ -64,5 +68,8 @@ async function follow(app: App, infraId: string, opts: ConvergeOptions, deadline
     }
   }
 }
+
+/** --endpoint-wait in ms; without --wait nothing is waited for */
+export const endpointWaitMs = (o: { endpointWait?: number }) => (o.endpointWait === undefined ? undefined : o.endpointWait * 1000);
 
 const seen = (s: RuntimeStatus): Seen => ({ ...s, destroyed: s.phase === 'destroyed' });

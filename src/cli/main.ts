@@ -53,7 +53,8 @@ export async function main(argv: string[]): Promise<void> {
   };
   const waitOptions = (c: Command) =>
     c.option('--wait', 'wait until the infra converges; exit 1 if it does not', false)
-      .option('--timeout <seconds>', 'how long to wait', int('--timeout'), 900);
+      .option('--timeout <seconds>', 'how long to wait', int('--timeout'), 900)
+      .option('--endpoint-wait <seconds>', 'with --wait: exit 1 once a cloud endpoint has not answered for this long', int('--endpoint-wait'), 60);
 
   program.command('validate').description('check an infra description and its node definitions; change nothing')
     .argument('<infra>', 'infrastructure description (YAML)')
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--auth <file>', 'authentication file (credentials per resource)')
     .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
     .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial'])))
-    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number }) =>
+    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number; endpointWait: number }) =>
       either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)());
 
   program.command('status').description('list infras, or show one: node, instance, state, address, age')
@@ -81,12 +82,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--to <n>', 'set the number of instances', int('--to'))
     .option('--by <n>', 'add (+n) or remove (-n) instances', int('--by', true))
     .option('--instance <id|address>', 'remove this instance (scale down by one unless --to/--by say otherwise)'))
-    .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number }) =>
+    .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number; endpointWait: number }) =>
       either((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }), true)());
 
   waitOptions(program.command('destroy').description('delete every resource of an infra')
     .argument('<id>', 'infra id'))
-    .action((id: string, o: { wait: boolean; timeout: number }) =>
+    .action((id: string, o: { wait: boolean; timeout: number; endpointWait: number }) =>
       either((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }), true)());
 
   program.command('logs').description('reconcile events (instance transitions, failures, collections)')

@@ -7,7 +7,7 @@ export interface Seen {
   destroyed: boolean;
   failedNodes: Array<{ node: string; reason: string }>;
   nodes: Array<{ name: string; ready: number; target: number }>;
-  errors: Array<{ endpoint: string; message: string }>;
+  errors: Array<{ endpoint: string; message: string; since?: number }>;
 }
 
 export interface Outcome {
@@ -28,4 +28,11 @@ export function timedOut(id: string, timeoutMs: number, s?: Seen, by?: string): 
   const behind = (s?.nodes ?? []).filter((n) => n.ready !== n.target).map((n) => `${n.name} ${n.ready}/${n.target} ready`);
   const parts = [...behind, ...(s?.errors ?? []).map((e) => `${e.endpoint}: ${e.message}`), ...(by ? [`reconciled by ${by}`] : [])];
   return { exitCode: EXIT.notConverged, message: `${id}: did not converge within ${Math.round(timeoutMs / 1000)} s${parts.length ? ` (${parts.join('; ')})` : ''}` };
+}
+
+/** With --endpoint-wait: an endpoint that has not answered for that long ends the wait (exit 1), in its own words. */
+export function endpointGaveUp(id: string, s: Pick<Seen, 'errors'>, now: number, waitMs: number | undefined): Outcome | undefined {
+  if (waitMs === undefined) return undefined;
+  const down = s.errors.find((e) => e.since !== undefined && now - e.since >= waitMs);
+  return down && { exitCode: EXIT.notConverged, message: `${id}: gave up waiting: ${down.message}` };
 }

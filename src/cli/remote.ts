@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { RemoteClient, descriptorText, type RemoteEvent } from './remote-client.js';
 import { eventLine, infrasTable, statusTable } from './render.js';
-import { finalOutcome, timedOut } from './outcome.js';
+import { endpointGaveUp, finalOutcome, timedOut } from './outcome.js';
 import { EXIT, UsageError } from './exit.js';
 import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
 import type { ApplyOptions } from './commands/apply.js';
@@ -44,7 +44,7 @@ export async function remoteApply(c: RemoteClient, o: ApplyOptions): Promise<num
     infra: infra.text, ...(nodes ? { nodes: nodes.text } : {}), ...(o.strategy ? { strategy: o.strategy } : {}), ...(o.auth ? { authPath: resolve(o.auth) } : {}),
   });
   process.stderr.write(`infra ${id}: ${put.created ? 'created' : put.changed ? `updated (generation ${put.generation})` : 'unchanged'}\n`);
-  const result = await settle(c, id, o.wait, o.timeoutS);
+  const result = await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
   if (o.json) out(JSON.stringify({ infraid: id }));
   else out(`${result.status ? `${statusTable(result.status)}\n` : ''}${result.message}\n${id}`);
   if (result.exitCode !== 0 && o.json) process.stderr.write(`${result.message}\n`);
@@ -55,15 +55,15 @@ export async function remoteScale(c: RemoteClient, id: string, node: string, o: 
   if ((o.to !== undefined) === (o.by !== undefined) && !o.instance) throw new UsageError('give exactly one of --to N or --by ±N (or --instance ID)');
   if (o.to !== undefined && o.by !== undefined) throw new UsageError('give --to or --by, not both');
   const r = await c.call<{ target: number }>('PUT', `/v1/infras/${enc(id)}/nodes/${enc(node)}/scale`, { to: o.to, by: o.by, instance: o.instance });
-  const result = await settle(c, id, o.wait, o.timeoutS);
+  const result = await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
   if (o.json) out(JSON.stringify({ infraid: id, node, target: r.target }));
   else out(`${result.status ? `${statusTable(result.status)}\n` : ''}${result.message}`);
   return result.exitCode;
 }
 
-export async function remoteDestroy(c: RemoteClient, id: string, o: { wait: boolean; timeoutS: number; json: boolean }): Promise<number> {
+export async function remoteDestroy(c: RemoteClient, id: string, o: { wait: boolean; timeoutS: number; endpointWait?: number; json: boolean }): Promise<number> {
   const r = await c.call<{ status: 'destroying' | 'destroyed' }>('DELETE', `/v1/infras/${enc(id)}`);
-  const result = r.status === 'destroyed' ? { exitCode: EXIT.ok, message: `${id}: already destroyed`, done: true } : await settle(c, id, o.wait, o.timeoutS);
+  const result = r.status === 'destroyed' ? { exitCode: EXIT.ok, message: `${id}: already destroyed`, done: true } : await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
   out(o.json ? JSON.stringify({ infraid: id, destroyed: result.exitCode === 0 && result.done }) : result.message);
   return result.exitCode;
 }
@@ -96,7 +96,7 @@ export async function remoteImport(c: RemoteClient, file: string, json: boolean)
 interface Settled { exitCode: number; message: string; status?: InfraStatusView; done: boolean }
 
 /** Without --wait: the server has it. With --wait: poll its status until converged, failed for good, or the timeout. */
-async function settle(c: RemoteClient, id: string, wait: boolean, timeoutS: number): Promise<Settled> {
+async function settle(c: RemoteClient, id: string, wait: boolean, timeoutS: number, endpointWaitS?: number): Promise<Settled> {
   if (!wait) return { exitCode: EXIT.ok, message: `${id}: desired state stored; reef serve at ${c.base} is reconciling it`, done: false };
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
@@ -104,6 +104,8 @@ async function settle(c: RemoteClient, id: string, wait: boolean, timeoutS: numb
     const seen = { ...s, destroyed: s.status === 'destroyed' };
     const done = finalOutcome(id, seen);
     if (done) return { ...done, status: s, done: true };
+    const gaveUp = endpointGaveUp(id, seen, Date.now(), endpointWaitS === undefined ? undefined : endpointWaitS * 1000);
+    if (gaveUp) return { ...gaveUp, status: s, done: false };
     if (Date.now() >= deadline) return { ...timedOut(id, timeoutS * 1000, seen), status: s, done: false };
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -31,6 +31,8 @@ export interface ControllerDeps {
 
 export interface RunOptions {
   timeoutMs: number;
+  /** give up once a cloud endpoint the infra uses has not answered for this long (default: wait until timeoutMs) */
+  endpointWaitMs?: number;
   onStatus?: (s: RuntimeStatus) => void;
 }
 
@@ -42,7 +44,9 @@ export type RunResult =
   | { kind: 'stopped'; status: RuntimeStatus }
   | { kind: 'held'; holder: string }
   /** the infra cannot be reconciled until something changes (its auth file cannot be read, ...) */
-  | { kind: 'error'; problem: InfraProblem; status: RuntimeStatus };
+  | { kind: 'error'; problem: InfraProblem; status: RuntimeStatus }
+  /** an endpoint did not answer for endpointWaitMs; `message` says which, since when, and in the cloud's words */
+  | { kind: 'unreachable'; message: string; status: RuntimeStatus };
 
 export class Controller {
   readonly holder: string;
@@ -81,7 +85,10 @@ export class Controller {
         const off = runtime.onStatus((s) => {
           opts.onStatus?.(s);
           const problem = runtime.currentProblem;
+          const down = opts.endpointWaitMs === undefined ? undefined
+            : s.errors.find((e) => e.since !== undefined && this.clock.now() - e.since >= opts.endpointWaitMs!);
           if (problem?.terminal) finish({ kind: 'error', problem, status: s });
+          else if (down) finish({ kind: 'unreachable', message: down.message, status: s });
           else if (s.converged) finish({ kind: 'converged', status: s });
           else if (s.failedNodes.length > 0 && s.settled) finish({ kind: 'failed', status: s });
         });

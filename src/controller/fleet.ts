@@ -40,6 +40,8 @@ export interface FleetDeps {
   /** fingerprint of the node's current definition */
   nodeHash(node: string): string | undefined;
   healthIntervalS: number;
+  /** while the endpoint an instance waits on does not answer, that is its last error (not each call's failure) */
+  outageError?(rec: InstanceRecord): InstanceRecord['lastError'] | undefined;
   /** a node without a failure for this long starts counting failures afresh */
   stableMs: number;
 }
@@ -204,7 +206,7 @@ export class Fleet {
       if (!this.placed.has(key)) this.placed.set(key, { resource: ctx.rendered.resource, endpoint: t.rec.ref.endpoint });
     }
     t.rec.addresses = ctx.addresses;
-    t.rec.lastError = ctx.lastError ?? null;
+    t.rec.lastError = (state !== 'ready' && this.deps.outageError?.(t.rec)) || (ctx.lastError ?? null);
     t.rec.readyAt = ctx.readyAt ?? null;
     if (state !== from) {
       t.rec.state = state;

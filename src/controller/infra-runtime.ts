@@ -25,6 +25,7 @@ import { EndpointPool } from './endpoints.js';
 import { Fleet } from './fleet.js';
 import { asReefError } from '../reconcilers/errors.js';
 import { TickQueue } from './tick-queue.js';
+import { EndpointHealth, outageMessage, type Outage } from './endpoint-health.js';
 import type { NextRun, ReconcileResult } from './requeue.js';
 
 export interface RuntimeDeps {
@@ -62,6 +63,7 @@ export class InfraRuntime {
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
   private readonly stopListeners = new Set<() => void>();
   private readonly queue: TickQueue;
+  private readonly health = new EndpointHealth();
   private auth?: AuthFile;
   /** the auth path and generation the credentials were read for; undefined until a read succeeded */
   private authReadFor?: string;
@@ -83,6 +85,10 @@ export class InfraRuntime {
       rand: deps.options.rand,
       backoff: deps.options.backoff,
       checkDelayMs: deps.options.checkDelayMs,
+      heldUp: (id) => {
+        const t = this.fleet.get(id);
+        return t !== undefined && this.health.isDown(instanceEndpointKey(t.rec));
+      },
     });
     this.fleet = new Fleet({
       machine,
@@ -95,6 +101,10 @@ export class InfraRuntime {
       nodeHash: (node) => this.nodeHash.get(node),
       healthIntervalS: deps.options.healthIntervalS,
       stableMs: deps.options.stableMs,
+      outageError: (rec) => {
+        const outage = this.health.outage(instanceEndpointKey(rec));
+        return outage && { code: outage.code, message: outageMessage(outage), transient: true };
+      },
     });
     this.queue = new TickQueue({
       clock: deps.clock,
@@ -172,6 +182,7 @@ export class InfraRuntime {
     this.refreshAuth();
     await this.loadDrivers();
     const observed = await this.observe();
+    const endpointErrors = this.noteEndpoints(observed);
     this.feed(observed);
     const untracked = this.untracked(observed);
     const actions = plan(this.planInput(untracked));
@@ -186,10 +197,59 @@ export class InfraRuntime {
       untracked: untracked.length,
       actions: actions.filter((a) => a.kind !== 'node-failed').length,
       unconfirmed: this.fleet.unconfirmedReady(),
-      errors: observed.errors,
+      errors: endpointErrors,
     }));
     if (!this.status.converged || this.fleet.isWaitingOnCloud()) return { kind: 'requeue', afterMs: this.deps.options.pollMs };
     return { kind: 'done' };
+  }
+
+  /**
+   * Endpoint outages from this tick's lists: told once when one starts and once when it ends. The status carries
+   * "endpoint X unreachable since T: <the cloud's words>" for as long as it lasts.
+   */
+  private noteEndpoints(observed: ObservedCloud): RuntimeStatus['errors'] {
+    const now = this.deps.clock.now();
+    for (const key of observed.listed) {
+      const ended = this.health.answered(key);
+      if (ended) this.onEndpointBack(key, ended, now);
+    }
+    return observed.errors.map((e) => {
+      const started = this.health.failed(e.key, e.endpoint, e.error, now);
+      if (started) this.onEndpointDown(e.key, started);
+      const outage = this.health.outage(e.key);
+      return outage
+        ? { endpoint: e.endpoint, code: e.code, message: outageMessage(outage), since: outage.since }
+        : { endpoint: e.endpoint, code: e.code, message: e.message };
+    });
+  }
+
+  private onEndpointDown(key: string, outage: Outage): void {
+    const message = outageMessage(outage);
+    this.log.warn({ endpoint: outage.endpoint, code: outage.code }, `${message} (instances waiting on it are held, not replaced)`);
+    this.event({ kind: 'endpoint.unreachable', message, data: { endpoint: outage.endpoint, code: outage.code } });
+    // what `reef status` shows from the store alone, on the instances that wait on the endpoint
+    const lastError = { code: outage.code, message, transient: true };
+    for (const t of this.fleet.all()) {
+      if (instanceEndpointKey(t.rec) !== key || t.rec.state === 'ready' || t.rec.destroyReason) continue;
+      t.rec.lastError = lastError;
+      this.writer.patch(t.rec.id, { lastError });
+    }
+  }
+
+  private onEndpointBack(key: string, outage: Outage, now: number): void {
+    const seconds = Math.round((now - outage.since) / 1000);
+    const message = `endpoint ${outage.endpoint} answers again (unreachable for ${seconds} s)`;
+    this.log.info({ endpoint: outage.endpoint }, message);
+    this.event({ kind: 'endpoint.reachable', message, data: { endpoint: outage.endpoint } });
+    for (const t of this.fleet.all()) {
+      if (instanceEndpointKey(t.rec) !== key) continue;
+      // the outage did not count against its health_check timeout; a call waiting out its backoff goes now
+      t.actor.send({ type: 'instance.extend', ms: now - outage.since });
+      const s = t.actor.getSnapshot();
+      if (s.matches({ creating: 'backoff' }) || s.matches({ contextualising: 'backoff' }) || s.matches({ destroying: 'backoff' })) {
+        t.actor.send({ type: 'instance.resume' });
+      }
+    }
   }
 
   /** A new problem is logged and written to the event log once; its end too. Repeats stay quiet. */
@@ -429,6 +489,11 @@ export class InfraRuntime {
 
 /** The `endpoint` under which a failed reconcile of the whole infra shows among the status's errors. */
 export const RECONCILE = 'reconcile';
+
+/** The endpoint an instance lives on (where its resource was created, else where it will be). */
+function instanceEndpointKey(rec: InstanceRecord): string {
+  return rec.ref ? `${rec.ref.driver}|${rec.ref.endpoint}` : `${rec.driver}|${rec.endpoint}`;
+}
 
 function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);

@@ -6,7 +6,7 @@ import type { Driver, Observation, ResourceRef } from '../reconcilers/driver.js'
 import type { ResourceSection } from '../spec/types.js';
 import type { CallContext } from '../reconcilers/driver.js';
 import type { EndpointLimiter } from './limiter.js';
-import { asReefError } from '../reconcilers/errors.js';
+import { asReefError, type ReefError } from '../reconcilers/errors.js';
 
 export interface EndpointTarget {
   driverType: string;
@@ -22,7 +22,7 @@ export interface ObservedCloud {
   byInstance: Map<string, Observation>;
   /** endpoint keys whose list() succeeded this tick */
   listed: Set<string>;
-  errors: Array<{ endpoint: string; code: string; message: string }>;
+  errors: Array<{ key: string; endpoint: string; code: string; message: string; error: ReefError }>;
 }
 
 export interface ObserveDeps {
@@ -44,7 +44,7 @@ export async function observeEndpoints(targets: EndpointTarget[], infraId: strin
         out.listed.add(t.key);
       } catch (e) {
         const err = asReefError(e);
-        out.errors.push({ endpoint: t.endpoint, code: err.code, message: err.message });
+        out.errors.push({ key: t.key, endpoint: t.endpoint, code: err.code, message: err.message, error: err });
       }
     }),
   );

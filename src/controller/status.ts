@@ -21,7 +21,8 @@ export interface RuntimeStatus {
   settled: boolean;
   nodes: NodeStatus[];
   failedNodes: Array<{ node: string; reason: string }>;
-  errors: Array<{ endpoint: string; code: string; message: string }>;
+  /** endpoints whose list failed this tick; `since` is set when the endpoint does not answer at all (an outage) */
+  errors: Array<{ endpoint: string; code: string; message: string; since?: number }>;
   /**
    * per node, how many instances are in each state (gone ones left out); an instance on its way up whose last
    * call failed and is being retried counts as `retrying`. What a live progress display shows.

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import type { App } from '../app.js';
 import { loadSpec, type SpecArgs } from '../spec-input.js';
-import { converge } from '../converge.js';
+import { converge, endpointWaitMs } from '../converge.js';
 import { finalStatusText } from '../progress/final.js';
 
 export interface ApplyOptions extends SpecArgs {
   wait: boolean;
   timeoutS: number;
+  /** seconds an unanswering cloud endpoint is waited for (with --wait) */
+  endpointWait?: number;
   json: boolean;
 }
 
@@ -18,7 +20,7 @@ export async function applyCommand(app: App, opts: ApplyOptions): Promise<number
   for (const n of await store.getNodes(spec.id)) if (n.failedReason) await store.setNodeFailed(spec.id, n.name, null);
   const what = put.created ? 'created' : put.changed ? `updated (generation ${put.infra.generation})` : 'unchanged';
   app.log.info({ infra: spec.id }, `infra ${spec.id}: ${what}`);
-  const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, title: `infra ${spec.id}: ${what}` });
+  const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, endpointWaitMs: endpointWaitMs(opts), title: `infra ${spec.id}: ${what}` });
   await app.flushLogs();
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ infraid: spec.id })}\n`);

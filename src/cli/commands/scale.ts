@@ -1,5 +1,5 @@
 import type { App } from '../app.js';
-import { converge } from '../converge.js';
+import { converge, endpointWaitMs } from '../converge.js';
 import { UsageError } from '../exit.js';
 import { FatalError } from '../../reconcilers/errors.js';
 import { finalStatusText } from '../progress/final.js';
@@ -10,6 +10,8 @@ export interface ScaleOptions {
   instance?: string;
   wait: boolean;
   timeoutS: number;
+  /** seconds an unanswering cloud endpoint is waited for (with --wait) */
+  endpointWait?: number;
   json: boolean;
 }
 
@@ -33,7 +35,7 @@ export async function scaleCommand(app: App, id: string, node: string, opts: Sca
     await store.setTarget(id, node, target);
   }
   app.log.info({ infra: id, node }, `${node}: target ${current.target} → ${target}`);
-  const result = await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, title: `${id}: ${node} target ${current.target} → ${target}` });
+  const result = await converge(app, id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, endpointWaitMs: endpointWaitMs(opts), title: `${id}: ${node} target ${current.target} → ${target}` });
   await app.flushLogs();
   if (opts.json) process.stdout.write(`${JSON.stringify({ infraid: id, node, target })}\n`);
   else {

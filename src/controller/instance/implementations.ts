@@ -23,6 +23,11 @@ export interface ImplementationOptions {
   backoff?: { baseMs?: number; maxMs?: number };
   /** delay between health checks while an instance is still coming up */
   checkDelayMs?: number;
+  /**
+   * True while the cloud endpoint the instance lives on does not answer. Its deadline does not run out then: a
+   * replacement could not help, and the runtime extends the deadline by the outage when the endpoint is back.
+   */
+  heldUp?: (instanceId: string) => boolean;
 }
 
 const observationOf = (e: AnyEvent) => e.observation;
@@ -32,6 +37,7 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
   const rand = opts.rand ?? Math.random;
   const now = () => clock.now();
   const errorOf = (e: AnyEvent) => asReefError(e.error);
+  const heldUp = (c: InstanceContext) => opts.heldUp?.(c.instanceId) ?? false;
 
   return {
     actors: {
@@ -43,9 +49,9 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
     },
     guards: {
       canRetry: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
-        errorOf(event).transient && now() < context.deadline,
+        errorOf(event).transient && (now() < context.deadline || heldUp(context)),
       beforeDeadline: ({ context }: { context: InstanceContext }) => now() < context.deadline,
-      pastDeadline: ({ context }: { context: InstanceContext }) => now() >= context.deadline,
+      pastDeadline: ({ context }: { context: InstanceContext }) => now() >= context.deadline && !heldUp(context),
       isRunning: ({ event }: { event: AnyEvent }) => {
         const o = observationOf(event);
         return Boolean(o?.exists && o.phase === 'running');
@@ -102,11 +108,10 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
       }),
     },
     delays: {
-      retryDelay: ({ context }: { context: InstanceContext }) =>
-        Math.min(
-          Math.max(backoffMs(context.attempt, rand(), opts.backoff), context.lastError?.retryAfterMs ?? 0),
-          Math.max(0, context.deadline - now()) + 1,
-        ),
+      retryDelay: ({ context }: { context: InstanceContext }) => {
+        const wait = Math.max(backoffMs(context.attempt, rand(), opts.backoff), context.lastError?.retryAfterMs ?? 0);
+        return heldUp(context) ? wait : Math.min(wait, Math.max(0, context.deadline - now()) + 1);
+      },
       checkDelay: () => opts.checkDelayMs ?? 1000,
       // ±20 % jitter: instances created or resumed together do not probe together for ever
       healthInterval: ({ context }: { context: InstanceContext }) => Math.round(context.healthIntervalMs * (0.8 + 0.4 * rand())),

@@ -70,6 +70,9 @@ export const instanceMachine = setup({
   },
   actions: {
     resetAttempt: assign({ attempt: 0 }),
+    extendDeadline: assign({
+      deadline: ({ context, event }) => context.deadline + (event.type === 'instance.extend' ? event.ms : 0),
+    }),
     countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
     recordError: () => {},
     storeRendered: () => {},
@@ -110,6 +113,7 @@ export const instanceMachine = setup({
   initial: 'pending',
   on: {
     'instance.destroy': '.destroying',
+    'instance.extend': { actions: 'extendDeadline' },
   },
   states: {
     pending: {

@@ -52,7 +52,9 @@ export type InstanceEvent =
   | { type: 'instance.observed'; observation: Observation }
   | { type: 'instance.destroy' }
   /** sent once after a restore from a snapshot: timers are not persisted, so waiting states re-arm */
-  | { type: 'instance.resume' };
+  | { type: 'instance.resume' }
+  /** its cloud endpoint did not answer for this long: the time does not count against the health_check timeout */
+  | { type: 'instance.extend'; ms: number };
 
 /** The effects a machine needs, injected by the composition root (fakes in tests). Each honours `signal`. */
 export interface InstanceEffects {
