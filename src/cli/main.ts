@@ -120,7 +120,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', int('--port'), 5000)
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
-    .action((o: { host: string; port: number; resync?: number; catalog: string[] }) =>
+    .option('--auth <file>', 'auth file whose named resource entries the dashboard offers as deploy targets (repeatable)', collect, [])
+    .action((o: { host: string; port: number; resync?: number; catalog: string[]; auth: string[] }) =>
       run((a) => serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
   program.command('state').description('manage the state store')

@@ -12,7 +12,7 @@ import { DriverRegistry } from '../../src/reconcilers/registry.js';
 import { BUILTIN_DRIVERS } from '../../src/reconcilers/builtin.js';
 import { silentLogger } from '../../src/util/log.js';
 import { apiHarness, AUTH, type ApiHarness } from '../api/helpers.js';
-import { localTargets } from '../../src/catalog/targets.js';
+import { authTargets, localTargets } from '../../src/catalog/targets.js';
 import { reef, ROOT } from '../helpers/cli.js';
 
 let tmp: string;
@@ -80,6 +80,14 @@ describe('catalog entries', () => {
     expect(() => loadCatalog([broken], registry().resourceSchemas())).toThrow(/catalog\.yaml:6:12: no such file missing\.yaml beside the entry \(field clouds\.dummy\.nodes\)/);
     expect(() => loadCatalog([broken], registry().resourceSchemas())).toThrow(/catalog\.yaml:10:14: the default does not fit its own rules: it must be at least 1, got 0 \(field variables\.n\.default\)/);
     expect(() => loadCatalog([join(tmp, 'nowhere')], registry().resourceSchemas())).toThrow(/nowhere: catalog folder: no such directory/);
+  });
+});
+
+describe('deploy targets', () => {
+  it('are the credential-free clouds by their own name, and the named resource entries of auth files', () => {
+    expect(localTargets(['docker', 'ec2', 'dummy', 'docker'])).toEqual([{ name: 'docker', cloud: 'docker' }, { name: 'dummy', cloud: 'dummy' }]);
+    const auth = { resource: [{ type: 'ec2', name: 'lab-ec2', auth_data: { accessKeyId: 'A', secretAccessKey: 'S' } }, { type: 'nova', auth_data: {} }], config_management: [] };
+    expect(authTargets(auth, '/etc/reef/auth.yaml')).toEqual([{ name: 'lab-ec2', cloud: 'ec2', authPath: '/etc/reef/auth.yaml' }]);
   });
 });
 

@@ -250,7 +250,7 @@ def collector():
 
     def page(h):
         r = ranking()
-        rows = ''.join(f'<tr><td>{x["rank"]}</td><td>{html.escape(x["ligand"])}</td><td>{x["affinity_kcal_mol"]:.1f}</td>'
+        rows = ''.join(f'<tr><td>{x["rank"]}</td><td>{html.escape(x["ligand"])}</td><td>{x["affinity_kcal_mol"]:.3f}</td>'
                        f'<td>{html.escape(x["worker"])}</td><td>{x["seconds"]}</td></tr>' for x in r['ranking'])
         state = 'complete' if r['complete'] else 'in progress'
         h.reply(200, f'''<!doctype html><html><head><meta charset="utf-8"><title>AutoDock Vina results</title>

@@ -6,10 +6,11 @@
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../app.js';
-import { EXIT } from '../exit.js';
+import { EXIT, UsageError } from '../exit.js';
 import { buildApi } from '../../api/server.js';
 import { loadOrCreateToken } from '../../api/token.js';
-import { localTargets } from '../../catalog/index.js';
+import { authTargets, localTargets } from '../../catalog/index.js';
+import { loadAuthFile } from '../../schemas/index.js';
 import { openCatalog } from './catalog.js';
 
 export interface ServeOptions {
@@ -20,13 +21,18 @@ export interface ServeOptions {
   resync?: number;
   /** operator's catalog folders, besides the shipped one */
   catalog?: string[];
+  /** auth files whose named resource entries are deploy targets (by name; the files stay on the server) */
+  auth?: string[];
 }
 
 export async function serveCommand(app: App, opts: ServeOptions): Promise<number> {
   const tokenPath = resolve(opts.tokenFile ?? join(app.stateDir, 'api-token'));
   const { token, created } = loadOrCreateToken(tokenPath);
   const entries = openCatalog(app, opts.catalog ?? []); // a broken entry stops the start, with its one-line error
-  const catalog = { entries, targets: localTargets(entries.entries.flatMap((e) => Object.keys(e.clouds))) };
+  const named = (opts.auth ?? []).flatMap((f) => authTargets(loadAuthFile(resolve(f)), resolve(f)));
+  const catalog = { entries, targets: [...localTargets(entries.entries.flatMap((e) => Object.keys(e.clouds))), ...named] };
+  const twice = catalog.targets.find((t, i) => catalog.targets.findIndex((u) => u.name === t.name) !== i);
+  if (twice) throw new UsageError(`deploy target "${twice.name}" is named twice (auth entry names must be unique and differ from dummy, docker)`);
   const controller = app.controller(opts.resync ? { resyncMs: opts.resync * 1000 } : {});
   const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog });
   await api.listen({ host: opts.host, port: opts.port });
