@@ -128,6 +128,9 @@ export class Fleet {
   /** Sends an observation if it says something new (or always, to instances waiting on the cloud). */
   observe(t: TrackedInstance, o: Observation, always = false): void {
     if (o.exists && o.phase === 'running') t.seenRunningAt = this.deps.clock.now();
+    // the hash on the resource is the truth: an adopted resource, or one whose snapshot was dropped, was stamped
+    // with the current definition's hash when tracked, and would otherwise never be rolled
+    if (o.exists && o.labels.specHash) t.specHash = o.labels.specHash;
     const key = observationKey(o);
     if (!always && key === t.obsKey) return;
     t.obsKey = key;

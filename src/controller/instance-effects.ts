@@ -82,7 +82,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
         driver.create(
           {
             instanceId: c.instanceId,
-            labels: { infra: deps.infraId, node: node.name, instance: c.instanceId },
+            labels: { infra: deps.infraId, node: node.name, instance: c.instanceId, ...(c.specHash ? { specHash: c.specHash } : {}) },
             resource,
             context: c.rendered?.payload ?? { kind: 'none' },
             credentials: deps.credentials('resource', resource),

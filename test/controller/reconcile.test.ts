@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { harness, type Harness } from '../helpers/harness.js';
 import { infraSpec, node } from '../helpers/spec.js';
@@ -69,6 +71,45 @@ describe('reconcile on the dummy cloud', () => {
     expect((await h.controller().run('c4', { timeoutMs: TIMEOUT })).kind).toBe('converged');
     expect((await h.store.listInstances('c4')).map((i) => i.id)).toContain('worker-adoptme');
     expect(h.cloud.count('c4')).toBe(2);
+  });
+
+  it('stores the node definition\'s hash on each resource, and rolls an adopted resource whose hash is stale', async () => {
+    await h.store.putInfra(infraSpec('c9', [node('worker', { min: 1, max: 5 })]));
+    expect((await h.controller().run('c9', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const current = h.cloud.all().find((r) => r.labels.infra === 'c9')!.labels.specHash;
+    expect(current).toMatch(/\S/);
+
+    await h.store.setTarget('c9', 'worker', 3);
+    h.cloud.insertOrphan({ infra: 'c9', node: 'worker', instance: 'worker-current', specHash: current });
+    h.cloud.insertOrphan({ infra: 'c9', node: 'worker', instance: 'worker-stale', specHash: 'made-by-an-older-definition' });
+    // the roll replaces one batch per run at most: run until nothing stale is left (bounded)
+    for (let i = 0; i < 5 && h.cloud.all().some((r) => r.labels.instance === 'worker-stale'); i++) {
+      expect((await h.controller().run('c9', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    }
+    const rows = h.cloud.all().filter((r) => r.labels.infra === 'c9');
+    expect(rows.map((r) => r.labels.instance)).toContain('worker-current');
+    expect(rows.map((r) => r.labels.instance)).not.toContain('worker-stale');
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.labels.specHash === current)).toBe(true);
+    const events = await h.store.listEvents({ infra: 'c9' });
+    expect(events.some((e) => e.instance === 'worker-stale' && /adopted/.test(e.message ?? ''))).toBe(true);
+  });
+
+  it('rolls resources whose snapshot was dropped (machine upgrade) by the hash on the resource', async () => {
+    await h.store.putInfra(infraSpec('c10', [node('web', { min: 2, variables: { v: 1 } })]));
+    expect((await h.controller().run('c10', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    const old = (await h.store.listInstances('c10')).map((i) => i.id);
+    await h.store.putInfra(infraSpec('c10', [node('web', { min: 2, variables: { v: 2 } })]));
+    // what a MACHINE_VERSION bump does: the rows stay, their snapshots (with the hash they were made from) do not
+    const db = new Database(join(h.dir, 'state.db'));
+    db.prepare("UPDATE instances SET snapshot_json = NULL WHERE infra_id = 'c10'").run();
+    db.close();
+    for (let i = 0; i < 6 && (await h.store.listInstances('c10')).some((x) => old.includes(x.id)); i++) {
+      expect((await h.controller().run('c10', { timeoutMs: TIMEOUT })).kind).toBe('converged');
+    }
+    const now = (await h.store.listInstances('c10')).map((i) => i.id);
+    expect(now).toHaveLength(2);
+    expect(now.filter((id) => old.includes(id))).toEqual([]);
   });
 
   it('retries transient create failures and converges', async () => {

@@ -107,7 +107,7 @@ export class DummyCloud {
   }
 
   /** A reef-labelled, running resource reef never created. Node defaults to 'orphan', instance to `orphan-<id>`. */
-  insertOrphan(labels: { infra: string; node?: string; instance?: string }, opts: OrphanOptions = {}): DummyRecord {
+  insertOrphan(labels: { infra: string; node?: string; instance?: string; specHash?: string }, opts: OrphanOptions = {}): DummyRecord {
     const insert = this.store.db.transaction(() =>
       this.store.insert({
         instance_id: labels.instance ?? ((cloudId) => `orphan-${cloudId}`),
@@ -120,6 +120,7 @@ export class DummyCloud {
         unhealthy: 0,
         flavor: null,
         image: null,
+        spec_hash: labels.specHash ?? null,
         ipPrefix: opts.ipPrefix ?? '10.77',
       }),
     );

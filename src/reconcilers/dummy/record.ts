@@ -23,7 +23,7 @@ export interface DummyRecord {
 export function toRecord(r: CloudRow): DummyRecord {
   return {
     id: r.id,
-    labels: { infra: r.infra, node: r.node, instance: r.instance_id },
+    labels: { infra: r.infra, node: r.node, instance: r.instance_id, ...(r.spec_hash ? { specHash: r.spec_hash } : {}) },
     ip: r.ip,
     createdAt: r.created_at,
     bootDelay: r.boot_delay,
