@@ -1,7 +1,8 @@
 /**
  * The dashboard in headless Chromium (Debian's /usr/bin/chromium through playwright-core) on the dummy cloud:
  * deploy from the catalog (a refused value first, as the CLI would refuse it), follow the new infra to ready,
- * scale up and down with the node's buttons, read the timeline, destroy with confirmation. Saves screenshots
+ * scale up and down with the node's buttons, kill a worker out of band, read the timeline (creation, boot, ready,
+ * failure, replacement, removal), destroy with confirmation. Saves screenshots
  * to .tmp/dashboard/ (docs/img/ holds copies). Fails, never skips, without Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,14 @@ describe('dashboard', () => {
     expect(rows.every((r) => /\bcreating\b.*\bready\b/.test(r.states))).toBe(true);
     await expect.poll(async () => (await rowsOf(page)).filter((r) => r.states.endsWith('gone')).length, { timeout: 10_000 }).toBe(1);
     expect(await page.textContent('#events')).toContain('→ ready');
+
+    // a worker dies out of band: the timeline shows it failing and its replacement coming up
+    const victim = (await h.store.listInstances(id)).find((i) => i.node === 'worker' && i.state === 'ready')!;
+    expect(h.cloud.kill(h.cloud.findByInstance(victim.id)!.id)).toBe(true);
+    await expect.poll(async () => (await rowsOf(page)).length, { timeout: 30_000 }).toBe(6);
+    await page.waitForSelector(`${infra(id)} [data-node="worker"][data-ready="2"][data-target="2"][data-actual="2"]`, { timeout: 30_000 });
+    const victimRow = page.locator(`.tl-row[data-instance="${victim.id}"]`);
+    await expect.poll(async () => (await victimRow.getAttribute('data-states')) ?? '', { timeout: 30_000 }).toMatch(/ ready (unhealthy )?failed destroying gone$/);
     await page.waitForTimeout(1200); // let the bars grow a little past the last transition
     await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
     await page.locator('#timeline-panel').screenshot({ path: join(SHOTS, 'timeline.png') });

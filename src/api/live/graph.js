@@ -2,7 +2,7 @@
 // column right of the deepest node it depends on), arrows from each dependency to its dependent, and a dot
 // per instance coloured by state. Plain DOM, no libraries.
 const NS = 'http://www.w3.org/2000/svg';
-const W = 190, H = 78, GAP_X = 70, GAP_Y = 22, PAD = 12;
+const W = 190, H = 78, GAP_X = 70, GAP_Y = 22, PAD = 12, SKIP_DROP = 28;
 
 function el(name, attrs, text) {
   const e = document.createElementNS(NS, name);
@@ -38,11 +38,13 @@ export function layout(nodes) {
   }
   const width = PAD * 2 + (Math.max(0, ...level.values()) + 1) * (W + GAP_X) - GAP_X;
   const height = PAD * 2 + Math.max(1, ...rows.values()) * (H + GAP_Y) - GAP_Y;
-  return { pos, width, height };
+  // an edge that skips a column is drawn under the boxes between: room for it below the last row
+  const skips = nodes.some((n) => (n.dependsOn || []).some((d) => level.has(d) && level.get(n.name) - level.get(d) > 1));
+  return { pos, width, height: height + (skips ? SKIP_DROP : 0), level };
 }
 
 export function render(status) {
-  const { pos, width, height } = layout(status.nodes);
+  const { pos, width, height, level } = layout(status.nodes);
   const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `nodes of ${status.id}` });
   const defs = el('defs');
   const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' });
@@ -53,8 +55,15 @@ export function render(status) {
     for (const d of n.dependsOn || []) {
       const a = pos.get(d), b = pos.get(n.name);
       if (!a || !b) continue;
-      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mid = (x1 + x2) / 2;
-      svg.appendChild(el('path', { class: 'edge', d: `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`, 'data-from': d, 'data-to': n.name }));
+      let path;
+      if (level.get(n.name) - level.get(d) > 1) {
+        const x1 = a.x + W * 0.6, y1 = a.y + H, x2 = b.x + W * 0.4, y2 = b.y + H, low = Math.max(y1, y2) + SKIP_DROP;
+        path = `M ${x1} ${y1} C ${x1} ${low}, ${x2} ${low}, ${x2} ${y2}`;
+      } else {
+        const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mid = (x1 + x2) / 2;
+        path = `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`;
+      }
+      svg.appendChild(el('path', { class: 'edge', d: path, 'data-from': d, 'data-to': n.name }));
     }
   }
   for (const n of status.nodes) {

@@ -26,7 +26,6 @@ export function instanceHistories(events, now) {
   for (const row of rows.values()) {
     const last = row.segments[row.segments.length - 1];
     if (last && last.state !== 'gone') last.to = now;
-    row.segments = row.segments.filter((seg, i, all) => seg.to > seg.from || i === all.length - 1);
   }
   return [...rows.values()];
 }
@@ -53,7 +52,8 @@ export function render(events, { now = Date.now(), width = 960 } = {}) {
     const g = s('g', { class: 'tl-row', 'data-instance': row.id, 'data-tl-node': row.node, 'data-states': row.segments.map((seg) => seg.state).join(' ') });
     g.appendChild(s('text', { class: 'tl-label', x: PAD, y: y + 14 }, `${row.node} ${row.id.slice(row.node.length + 1, row.node.length + 9) || row.id}`));
     for (const seg of row.segments) {
-      const w = Math.max(2, x(seg.to) - x(seg.from));
+      // a failure is often followed by its removal in the same millisecond: it still gets a visible mark
+      const w = Math.max(seg.state === 'failed' || seg.state === 'unhealthy' ? 4 : 1, x(seg.to) - x(seg.from));
       g.appendChild(s('rect', { class: `seg st-${seg.state}`, x: x(seg.from), y: y + 3, width: w, height: ROW - 6, rx: 2, 'data-state': seg.state },
         s('title', {}, `${row.id}: ${seg.state} from ${clock(seg.from)} for ${((seg.to - seg.from) / 1000).toFixed(1)} s`)));
     }
