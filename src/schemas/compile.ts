@@ -28,6 +28,17 @@ export interface CompileOptions {
   /** default 'parallel' (Occopus's default was serial). */
   strategy?: Strategy;
   resourceSchemas: Record<string, object>;
+  /** ceiling of a node's scaling min/max (default: maxInstancesPerNode()). */
+  maxInstancesPerNode?: number;
+}
+
+export const DEFAULT_MAX_INSTANCES_PER_NODE = 10_000;
+
+/** The ceiling of scaling counts: REEF_MAX_INSTANCES_PER_NODE when set to a positive integer, else 10,000. */
+export function maxInstancesPerNode(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.REEF_MAX_INSTANCES_PER_NODE;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_INSTANCES_PER_NODE;
 }
 
 export function compileInfra(opts: CompileOptions): InfraSpec {
@@ -90,7 +101,7 @@ function buildSpec(
       else firstLine.set(name, doc.locate(['nodes', i, 'name']).line);
     }
     graph.push({ name, raw });
-    const { min, max } = scalingOf(node.scaling, i, at);
+    const { min, max } = scalingOf(node.scaling, i, at, opts.maxInstancesPerNode ?? maxInstancesPerNode());
     specs.push({
       name,
       type: typeof node.type === 'string' ? node.type : '',
@@ -119,9 +130,16 @@ function buildSpec(
 }
 
 /** Occopus: min defaults to 1, max to min. reef: min 0 is allowed, and an explicit min > max is an error. */
-function scalingOf(raw: unknown, i: number, at: (p: Array<string | number>, m: string) => void): { min: number; max: number } {
+function scalingOf(raw: unknown, i: number, at: (p: Array<string | number>, m: string) => void, ceiling: number): { min: number; max: number } {
   const s = isRecord(raw) ? raw : {};
-  const valid = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+  for (const key of ['min', 'max'] as const) {
+    const v = s[key];
+    // the schema's "integer" lets .inf and 1e308 through (they are integers to JavaScript)
+    if (typeof v !== 'number') continue;
+    if (!Number.isFinite(v)) at(['nodes', i, 'scaling', key], `scaling ${key} must be a finite integer, got ${String(v)}`);
+    else if (v > ceiling) at(['nodes', i, 'scaling', key], `scaling ${key} (${v}) is above the ceiling of ${ceiling} instances per node (REEF_MAX_INSTANCES_PER_NODE)`);
+  }
+  const valid = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= ceiling;
   const max = valid(s.max) ? s.max : undefined;
   const min = valid(s.min) ? s.min : Math.min(1, max ?? 1);
   if (max !== undefined && valid(s.min) && min > max) at(['nodes', i, 'scaling'], `scaling min (${min}) is greater than max (${max})`);

@@ -7,7 +7,7 @@
 import type { InfraSpec, NodeSpec } from '../spec/types.js';
 import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import { forEachString, TEMPLATE_SECTIONS, type ImplementationOrigin } from './node-defs.js';
-import { TemplateError, isTemplate, makeTemplateScope, renderTemplate } from './template.js';
+import { TemplateError, isTemplate, makeTemplateScope, renderTemplate, type TemplateScope } from './template.js';
 import type { SourcePos } from './source-map.js';
 import { withConfigStrings } from '../reconcilers/config/template-scope.js';
 
@@ -27,7 +27,7 @@ export function probeTemplates(
   const checkScope = makeTemplateScope({ spec: fullSpec, node, instanceId: `${node.name}-probe`, ip: PROBE_ADDRESS, addressesOf });
   for (const origin of origins) {
     for (const section of TEMPLATE_SECTIONS) {
-      const scope = section === 'health_check' ? checkScope : withConfigStrings(contextScope, origin.raw);
+      const scope = section === 'health_check' ? checkScope : configScope(contextScope, origin.raw);
       forEachString(origin.raw[section], [...origin.path, section], (text, path) => {
         if (!isTemplate(text)) return;
         try {
@@ -44,5 +44,15 @@ export function probeTemplates(
     }
   }
   return out;
+}
+
+/** The puppet strings when config_management renders; its own errors are reported where it is probed. */
+function configScope(scope: TemplateScope, raw: Record<string, unknown>): TemplateScope {
+  try {
+    return withConfigStrings(scope, raw);
+  } catch (e) {
+    if (e instanceof TemplateError) return scope;
+    throw e;
+  }
 }
 
