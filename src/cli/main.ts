@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
-import { exitCodeOf, messageOf, EXIT } from './exit.js';
+import { exitCodeOf, messageOf, EXIT, UsageError } from './exit.js';
 import { validateCommand } from './commands/validate.js';
+import { diffCommand } from './commands/diff.js';
 import { applyCommand } from './commands/apply.js';
 import { statusCommand } from './commands/status.js';
 import { scaleCommand } from './commands/scale.js';
@@ -64,14 +65,26 @@ export async function main(argv: string[]): Promise<void> {
     .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string }) =>
       run((a, json) => validateCommand(a, { infraFile, ...o }, json))());
 
+  program.command('diff').description('what an apply of the file would change, from the store; change nothing (exit 0: no changes, 3: changes)')
+    .argument('<infra>', 'infrastructure description (YAML)')
+    .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
+    .option('--id <id>', 'infra id (default: infra_name)')
+    .addOption(new Option('--strategy <s>', 'as apply would be given it').choices(['parallel', 'serial']))
+    .action((infraFile: string, o: { nodes?: string; id?: string; strategy?: 'parallel' | 'serial' }) => run((a, json) => diffCommand(a, { infraFile, ...o }, json))());
+
   waitOptions(program.command('apply').description('create or update an infra to match the file, then reconcile it')
     .argument('<infra>', 'infrastructure description (YAML)')
     .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
     .option('--auth <file>', 'authentication file (credentials per resource)')
     .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
-    .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial'])))
-    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number; endpointWait: number }) =>
-      either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)());
+    .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial']))
+    .option('--dry-run', 'print what the apply would change (as reef diff does, same exit codes) and change nothing', false))
+    .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number; endpointWait: number; dryRun: boolean }) => {
+      if (o.dryRun && program.opts<{ server?: string }>().server) throw new UsageError('--dry-run reads the local store: run it where the state is, without --server');
+      return o.dryRun
+        ? run((a, json) => diffCommand(a, { infraFile, ...o }, json))()
+        : either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)();
+    });
 
   program.command('status').description('list infras, or show one: node, instance, state, address, age')
     .argument('[id]', 'infra id')

@@ -3,7 +3,7 @@
  * machines what changed, run plan() and carry out its actions, and say when to come back (requeue.ts). Ticks come
  * from machine transitions that matter to plan, cloud events (watch), and the tick queue's timer (tick-queue.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Observation, ResourceRef } from '../reconcilers/driver.js';
 import type { AuthFile, InfraSpec, NodeSpec } from '../spec/types.js';
 import type { InfraRecord, InstanceRecord, NewEvent, NodeRecord, Store } from '../state/store.js';
@@ -23,6 +23,7 @@ import { WriteBehind } from './write-behind.js';
 import { summarise, type RuntimeStatus } from './status.js';
 import { EndpointPool } from './endpoints.js';
 import { Fleet } from './fleet.js';
+import { nodeFingerprint } from './node-fingerprint.js';
 import { asReefError } from '../reconcilers/errors.js';
 import { TickQueue } from './tick-queue.js';
 import { EndpointHealth, outageMessage, type Outage } from './endpoint-health.js';
@@ -317,7 +318,7 @@ export class InfraRuntime {
   private indexSpec(): void {
     this.nodeByName = new Map(this.spec.nodes.map((n) => [n.name, n]));
     // what an instance is built from; scaling limits and dependencies are not part of it
-    this.nodeHash = new Map(this.spec.nodes.map((n) => [n.name, fingerprint({ type: n.type, variables: n.variables, implementations: n.implementations })]));
+    this.nodeHash = new Map(this.spec.nodes.map((n) => [n.name, nodeFingerprint(n)]));
   }
 
   private implementationOf(rec: InstanceRecord) {
@@ -493,10 +494,6 @@ export const RECONCILE = 'reconcile';
 /** The endpoint an instance lives on (where its resource was created, else where it will be). */
 function instanceEndpointKey(rec: InstanceRecord): string {
   return rec.ref ? `${rec.ref.driver}|${rec.ref.endpoint}` : `${rec.driver}|${rec.endpoint}`;
-}
-
-function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 function hashIndex(id: string, n: number): number {
