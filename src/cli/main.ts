@@ -16,6 +16,7 @@ import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
+import { addOccopusCommands } from './occopus.js';
 import { LiveProgress, wantsLive } from './progress/live.js';
 import { stateMigrateCommand } from './commands/state.js';
 import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
@@ -113,6 +114,8 @@ export async function main(argv: string[]): Promise<void> {
   program.command('import').description('store node definitions for later applies without --nodes (occopus-import)')
     .argument('<nodes>', 'node definition file (YAML)')
     .action((file: string) => either((a, json) => importCommand(a, file, json), (c, json) => remoteImport(c, file, json))());
+
+  addOccopusCommands(program, run, argv);
 
   const collect = (v: string, all: string[]) => [...all, v];
   const catalogOption = (c: Command) => c.option('--catalog <dir>', "an operator's catalog folder (repeatable), besides the shipped one", collect, []);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { reef, ROOT } from '../helpers/cli.js';
 
-const EXAMPLES = ['ssh-webfarm', 'ansible-webfarm', 'puppet-wordpress', 'existing-hosts'];
+const EXAMPLES = ['ssh-webfarm', 'ansible-webfarm', 'puppet-wordpress', 'existing-hosts', 'wordpress-mysql'];
 
 describe.each(EXAMPLES)('examples/%s', (name) => {
   it('passes reef validate from its folder', () => {
