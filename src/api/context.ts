@@ -4,6 +4,8 @@ import type { RuntimeStatus } from '../controller/status.js';
 import type { Logger } from '../util/log.js';
 import type { Catalog, DeployTarget } from '../catalog/index.js';
 
+import type { AuthPolicy } from './auth-policy.js';
+
 export interface ApiContext {
   store: Store;
   controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined; removeInstance?(infraId: string, instanceId: string): boolean };
@@ -13,6 +15,8 @@ export interface ApiContext {
   events: { pollMs: number; heartbeatMs: number };
   /** what the page's Deploy button offers (reef serve --catalog), and where it may deploy */
   catalog?: { entries: Catalog; targets: DeployTarget[] };
+  /** the auth files a client may name in authPath (reef serve --auth, <state dir>/auth/) */
+  authPolicy?: AuthPolicy;
   /** closers of the open event streams (the server ends them before it closes) */
   streams: Set<() => void>;
 }

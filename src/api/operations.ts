@@ -3,13 +3,13 @@
  * text, scale a node, mark an infra for destruction. Each write nudges the controller so it acts at once.
  * The controller does the rest; nothing here talks to a cloud.
  */
-import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Store, NodeRecord, PutInfraResult } from '../state/store.js';
 import type { Strategy } from '../spec/types.js';
-import { compileInfra, loadAuthFile } from '../schemas/index.js';
+import { SpecError, compileInfra, loadAuthFile } from '../schemas/index.js';
 import { FatalError, isReefError } from '../reconcilers/errors.js';
 import { REQUEST_BODY, REQUEST_BODY_NODES, refuseUnsafeYaml } from './yaml-body.js';
+import { NO_AUTH_FILES, allowedAuthPath, withoutContent, type AuthPolicy } from './auth-policy.js';
 import { apiError } from './errors.js';
 
 export interface CoreDeps {
@@ -17,6 +17,8 @@ export interface CoreDeps {
   /** removeInstance: when this process reconciles the infra, its runtime must be told (it owns the instances) */
   controller: { nudge(id: string): void; removeInstance?(infraId: string, instanceId: string): boolean };
   registry: { resourceSchemas(): Record<string, object> };
+  /** the auth files a client may name (default: none) */
+  authPolicy?: AuthPolicy;
 }
 
 export interface ApplyInput {
@@ -32,7 +34,7 @@ export interface ApplyInput {
 export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutInfraResult> {
   refuseUnsafeYaml(input.infra, REQUEST_BODY);
   if (input.nodes !== undefined) refuseUnsafeYaml(input.nodes, REQUEST_BODY_NODES);
-  const authPath = input.authPath === undefined ? undefined : resolve(input.authPath);
+  const authPath = input.authPath === undefined ? undefined : allowedAuthPath(deps.authPolicy ?? NO_AUTH_FILES, input.authPath);
   if (authPath) checkAuthFile(authPath); // a bad auth file changes nothing
   let spec = compileInfra({
     infraFile: REQUEST_BODY,
@@ -58,7 +60,8 @@ function checkAuthFile(path: string): void {
   try {
     loadAuthFile(path);
   } catch (e) {
-    if (isReefError(e)) throw e; // SpecError: positions and schema messages, never the file's values
+    if (e instanceof SpecError) throw withoutContent(e); // positions only: messages could quote the file
+    if (isReefError(e)) throw e;
     throw apiError.badRequest(`cannot read the auth file ${path} on the server: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 }

@@ -29,9 +29,14 @@ export interface ApiDeps {
   events?: Partial<ApiContext['events']>;
   bodyLimit?: number;
   catalog?: ApiContext['catalog'];
+  /** the auth files a client may name in authPath (default: none) */
+  authPolicy?: ApiContext['authPolicy'];
   /** called for every route registered (the OpenAPI test walks them) */
   onRoute?: (method: string, url: string) => void;
 }
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 20_000;
 
 export function buildApi(deps: ApiDeps) {
   const app = Fastify({
@@ -41,9 +46,17 @@ export function buildApi(deps: ApiDeps) {
     bodyLimit: deps.bodyLimit ?? BODY_LIMIT,
     // the Occopus scale paths end in a slash-less segment; /infrastructures and /infrastructures/ are both used
     routerOptions: { ignoreTrailingSlash: true },
+    // a client trickling headers or a body cannot hold a connection (event streams are responses: not affected)
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS },
+    // the router's own 400s (bad URL encoding, over-long parameters) in the documented error shape, URL not echoed
+    frameworkErrors: (err, _req, reply) => {
+      const body = errorBody(apiError.badRequest(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'malformed URL'));
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(body.status_code).send(body);
+    },
   });
   const ctx: ApiContext = {
-    store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log,
+    store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log, authPolicy: deps.authPolicy,
     events: { pollMs: deps.events?.pollMs ?? 250, heartbeatMs: deps.events?.heartbeatMs ?? 15_000 },
     streams: new Set(),
     ...(deps.catalog ? { catalog: deps.catalog } : {}),

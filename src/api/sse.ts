@@ -28,6 +28,10 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, o: EventS
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  if (req.method === 'HEAD') {
+    res.end(); // headers only: a HEAD must not hold a stream open
+    return;
+  }
   let after = o.afterSeq;
   let lastWrite = Date.now();
   let timer: NodeJS.Timeout | undefined;

@@ -32,7 +32,7 @@ export async function apiHarness(opts: { serve?: boolean; events?: { pollMs?: nu
   const routes: ApiHarness['routes'] = [];
   const api = buildApi({
     store: h.store, controller, registry: h.registry, token: TOKEN, log: silentLogger(), events: opts.events,
-    onRoute: (method, url) => routes.push({ method, url }), catalog: opts.catalog,
+    onRoute: (method, url) => routes.push({ method, url }), catalog: opts.catalog, authPolicy: { files: [], dirs: [h.dir] },
   });
   await api.ready();
   const close = h.close.bind(h);

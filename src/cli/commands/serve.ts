@@ -34,7 +34,8 @@ export async function serveCommand(app: App, opts: ServeOptions): Promise<number
   const twice = catalog.targets.find((t, i) => catalog.targets.findIndex((u) => u.name === t.name) !== i);
   if (twice) throw new UsageError(`deploy target "${twice.name}" is named twice (auth entry names must be unique and differ from dummy, docker)`);
   const controller = app.controller(opts.resync ? { resyncMs: opts.resync * 1000 } : {});
-  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog });
+  const authPolicy = { files: (opts.auth ?? []).map((f) => resolve(f)), dirs: [join(app.stateDir, 'auth')] };
+  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog, authPolicy });
   await api.listen({ host: opts.host, port: opts.port });
   await controller.serve();
   const { address, port } = api.server.address() as AddressInfo;
