@@ -19,7 +19,7 @@ import { deployCommand } from './commands/deploy.js';
 import { addOccopusCommands } from './occopus.js';
 import { LiveProgress, wantsLive } from './progress/live.js';
 import { stateMigrateCommand } from './commands/state.js';
-import { RemoteClient, remoteApply, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
+import { RemoteClient, remoteApply, remoteDeploy, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
   if (!(signed ? /^[+-]?\d+$/ : /^\d+$/).test(v)) throw new InvalidArgumentError(`${name} must be ${signed ? 'a whole number like +2 or -1' : 'a whole number'}`);
@@ -125,12 +125,12 @@ export async function main(argv: string[]): Promise<void> {
 
   waitOptions(catalogOption(program.command('deploy').description('deploy a catalog entry on a cloud, with values for its variables')
     .argument('<name>', 'catalog entry (reef catalog lists them)')
-    .requiredOption('--cloud <cloud>', 'which of the entry\'s clouds to deploy on (e.g. docker)')
+    .requiredOption('--cloud <cloud>', 'which of the entry\'s clouds to deploy on (e.g. docker); with --server, one of its deploy targets')
     .option('--set <key=value>', 'a variable\'s value (repeatable)', collect, [])
     .option('--id <id>', 'infra id (default: the entry\'s infra_name); deploying an existing id updates it')
     .option('--auth <file>', 'authentication file (credentials per resource)')))
-    .action((name: string, o: { cloud: string; set: string[]; id?: string; auth?: string; catalog: string[]; wait: boolean; timeout: number }) =>
-      run((a, json) => deployCommand(a, name, { ...o, timeoutS: o.timeout, json }))());
+    .action((name: string, o: { cloud: string; set: string[]; id?: string; auth?: string; catalog: string[]; wait: boolean; timeout: number; endpointWait: number }) =>
+      either((a, json) => deployCommand(a, name, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDeploy(c, name, { ...o, timeoutS: o.timeout, json }), true)());
 
   catalogOption(program.command('serve')).description('reconcile every infra continuously; serve the REST API and the live view')
     .option('--host <host>', 'address to listen on', '127.0.0.1')

@@ -7,6 +7,8 @@ import { RemoteClient, descriptorText, type RemoteEvent } from './remote-client.
 import { eventLine, infrasTable, statusTable } from './render.js';
 import { endpointGaveUp, finalOutcome, timedOut } from './outcome.js';
 import { EXIT, UsageError } from './exit.js';
+import { parseSetArgs } from '../catalog/index.js';
+import { throwIfAny } from '../schemas/diagnostics.js';
 import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { ScaleOptions } from './commands/scale.js';
@@ -44,6 +46,21 @@ export async function remoteApply(c: RemoteClient, o: ApplyOptions): Promise<num
     infra: infra.text, ...(nodes ? { nodes: nodes.text } : {}), ...(o.strategy ? { strategy: o.strategy } : {}), ...(o.auth ? { authPath: resolve(o.auth) } : {}),
   });
   process.stderr.write(`infra ${id}: ${put.created ? 'created' : put.changed ? `updated (generation ${put.generation})` : 'unchanged'}\n`);
+  const result = await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
+  if (o.json) out(JSON.stringify({ infraid: id }));
+  else out(`${result.status ? `${statusTable(result.status)}\n` : ''}${result.message}\n${id}`);
+  if (result.exitCode !== 0 && o.json) process.stderr.write(`${result.message}\n`);
+  return result.exitCode;
+}
+
+/** `reef deploy NAME --server URL`: --cloud names one of the server's deploy targets (GET /v1/catalog lists them). */
+export async function remoteDeploy(c: RemoteClient, name: string, o: { cloud: string; set: string[]; id?: string; auth?: string; catalog?: string[]; wait: boolean; timeoutS: number; endpointWait?: number; json: boolean }): Promise<number> {
+  if (o.auth || o.catalog?.length) throw new UsageError('--auth and --catalog are the server\'s with --server (reef serve --auth FILE --catalog DIR)');
+  const { values, problems } = parseSetArgs(o.set, '<command line>');
+  throwIfAny(problems);
+  const r = await c.call<{ infraid: string; created: boolean; changed: boolean }>('POST', `/v1/catalog/${enc(name)}/deploy`, { target: o.cloud, variables: values, ...(o.id ? { id: o.id } : {}) });
+  const id = r.infraid;
+  process.stderr.write(`infra ${id}: ${r.created ? 'created' : r.changed ? 'updated' : 'unchanged'} from catalog entry ${name} on ${o.cloud}\n`);
   const result = await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
   if (o.json) out(JSON.stringify({ infraid: id }));
   else out(`${result.status ? `${statusTable(result.status)}\n` : ''}${result.message}\n${id}`);
