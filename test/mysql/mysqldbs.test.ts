@@ -5,13 +5,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mysqldbsCheck } from '../../src/reconcilers/health/mysqldbs.js';
 import { runHealthChecks, isHealthy } from '../../src/reconcilers/health/run.js';
 import { callContext } from '../docker/engine.js';
+import { freePort } from '../helpers/free-port.js';
 
 const env = process.env;
 const server = env.REEF_TEST_MARIADB_PORT
@@ -92,14 +92,3 @@ describe.skipIf(!server)('mysqldbs against MariaDB on 127.0.0.1', () => {
     }, 180_000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
