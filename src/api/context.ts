@@ -1,6 +1,7 @@
 /** What routes get: the store, the controller (to nudge and for live status), the drivers' schemas, a logger. */
 import type { Store } from '../state/store.js';
 import type { RuntimeStatus } from '../controller/status.js';
+import type { ControllerHandle } from '../ops/index.js';
 import type { Logger } from '../util/log.js';
 import type { Catalog, DeployTarget } from '../catalog/index.js';
 
@@ -8,7 +9,7 @@ import type { AuthPolicy } from './auth-policy.js';
 
 export interface ApiContext {
   store: Store;
-  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined; removeInstance?(infraId: string, instanceId: string): boolean };
+  controller: ControllerHandle & { statusOf(infraId: string): RuntimeStatus | undefined };
   registry: { resourceSchemas(): Record<string, object> };
   log: Logger;
   /** how often an event stream polls the store's event log, and how often it sends a heartbeat */

@@ -1,5 +1,5 @@
 /** Errors the API raises itself (everything else comes from the core with its own code). */
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError } from '../errors/index.js';
 
 export const apiError = {
   unauthorized: (message = 'missing or bad bearer token (Authorization: Bearer <token>)') => new FatalError('REEF_API_UNAUTHORIZED', message),

@@ -1,25 +1,22 @@
 /**
- * What the API's routes do to the store, shared by the Occopus routes and /v1: apply a description given as
- * text, scale a node, mark an infra for destruction. Each write nudges the controller so it acts at once.
- * The controller does the rest; nothing here talks to a cloud.
+ * The API's side of the operations: a description given as YAML text becomes a spec here (an HTTP concern: the
+ * body has no file name, imports are refused); everything else is the operations layer's (src/ops/), shared with
+ * the CLI.
  */
 import { randomBytes } from 'node:crypto';
-import type { Store, NodeRecord, PutInfraResult } from '../state/store.js';
+import type { PutInfraResult } from '../state/store.js';
 import type { Strategy } from '../spec/types.js';
 import { SpecError, compileInfra, loadAuthFile } from '../schemas/index.js';
-import { FatalError, isReefError } from '../reconcilers/errors.js';
+import { FatalError, isReefError } from '../errors/index.js';
+import { applySpec, type OpsDeps, type ScaleInput } from '../ops/index.js';
 import { REQUEST_BODY, REQUEST_BODY_NODES, refuseUnsafeYaml } from './yaml-body.js';
 import { NO_AUTH_FILES, allowedAuthPath, withoutContent, type AuthPolicy } from './auth-policy.js';
 import { apiError } from './errors.js';
 
-export interface CoreDeps {
-  store: Store;
-  /** removeInstance: when this process reconciles the infra, its runtime must be told (it owns the instances) */
-  controller: { nudge(id: string): void; removeInstance?(infraId: string, instanceId: string): boolean };
-  registry: { resourceSchemas(): Record<string, object> };
-  /** the auth files a client may name (default: none) */
-  authPolicy?: AuthPolicy;
-}
+export { destroyInfra, requireNodes, scaleNode, unknownInfra, type ScaleInput } from '../ops/index.js';
+
+/** the operations' deps (shared with the catalog's deploy), plus which auth files a client may name (default: none) */
+export type CoreDeps = OpsDeps & { authPolicy?: AuthPolicy };
 
 export interface ApplyInput {
   infra: string;
@@ -49,11 +46,7 @@ export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutI
     // Occopus's POST always creates a new infrastructure: keep the name, make the id unique
     spec = { ...spec, id: `${(spec.name || 'infra').slice(0, 54)}-${randomBytes(4).toString('hex')}` };
   }
-  const put = await deps.store.putInfra(spec, { authPath });
-  // a re-apply is also how a user says "try again" after a node gave up (as `reef apply`)
-  for (const n of await deps.store.getNodes(spec.id)) if (n.failedReason) await deps.store.setNodeFailed(spec.id, n.name, null);
-  deps.controller.nudge(spec.id);
-  return put;
+  return applySpec(deps, spec, { authPath });
 }
 
 function checkAuthFile(path: string): void {
@@ -64,56 +57,6 @@ function checkAuthFile(path: string): void {
     if (isReefError(e)) throw e;
     throw apiError.badRequest(`cannot read the auth file ${path} on the server: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-}
-
-export interface ScaleInput {
-  to?: number;
-  by?: number;
-  /** instance id or address to remove; alone it means "one fewer" */
-  instance?: string;
-}
-
-export async function scaleNode(deps: CoreDeps, infraId: string, node: string, input: ScaleInput): Promise<{ node: NodeRecord; removed?: string }> {
-  const { store } = deps;
-  const nodes = await requireNodes(deps, infraId);
-  const current = nodes.find((n) => n.name === node);
-  if (!current) throw new FatalError('REEF_SCALE_UNKNOWN_NODE', `infra ${infraId} has no node "${node}" (nodes: ${nodes.map((n) => n.name).join(', ')})`);
-  const target = input.to ?? current.target + (input.by ?? (input.instance !== undefined ? -1 : 0));
-  let removed: string | undefined;
-  if (input.instance !== undefined) {
-    const victim = (await store.listInstances(infraId)).find((i) => i.node === node && !i.destroyReason &&
-      (i.id === input.instance || i.addresses.ip === input.instance || i.addresses.privateIp === input.instance));
-    if (!victim) throw new FatalError('REEF_INSTANCE_UNKNOWN', `node ${node} has no live instance with id or address "${input.instance}"`);
-    // out of range: the store's own refusal, before anything is marked
-    if (target < current.min || target > current.max) await store.setTarget(infraId, node, target);
-    // mark the victim first, so a tick between the two writes cannot pick another one to scale down
-    if (!deps.controller.removeInstance?.(infraId, victim.id)) await store.updateInstance(victim.id, { destroyReason: 'scale-down' });
-    const updated = await store.setTarget(infraId, node, target);
-    removed = victim.id;
-    deps.controller.nudge(infraId);
-    return { node: updated, removed };
-  }
-  const updated = await store.setTarget(infraId, node, target);
-  deps.controller.nudge(infraId);
-  return { node: updated };
-}
-
-export async function destroyInfra(deps: CoreDeps, infraId: string): Promise<'destroying' | 'destroyed'> {
-  const infra = await deps.store.getInfra(infraId);
-  if (!infra) throw unknownInfra(infraId);
-  if (infra.status === 'destroyed') return 'destroyed';
-  await deps.store.setInfraStatus(infraId, 'destroying');
-  deps.controller.nudge(infraId);
-  return 'destroying';
-}
-
-export async function requireNodes(deps: CoreDeps, infraId: string): Promise<NodeRecord[]> {
-  if (!(await deps.store.getInfra(infraId))) throw unknownInfra(infraId);
-  return deps.store.getNodes(infraId);
-}
-
-export function unknownInfra(id: string): FatalError {
-  return new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${id}"`);
 }
 
 export function requireScaleInput(input: ScaleInput): void {

@@ -5,6 +5,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { Store } from '../state/store.js';
 import type { RuntimeStatus } from '../controller/status.js';
+import type { ControllerHandle } from '../ops/index.js';
 import type { Logger } from '../util/log.js';
 import type { ApiContext } from './context.js';
 import { makeAuthHook } from './auth.js';
@@ -22,7 +23,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiDeps {
   store: Store;
-  controller: { nudge(infraId: string): void; statusOf(infraId: string): RuntimeStatus | undefined; removeInstance?(infraId: string, instanceId: string): boolean };
+  controller: ControllerHandle & { statusOf(infraId: string): RuntimeStatus | undefined };
   registry: { resourceSchemas(): Record<string, object> };
   token: string;
   log: Logger;

@@ -6,7 +6,7 @@
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError } from '../errors/index.js';
 
 export interface TokenSource {
   token: string;

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { FatalError, reefError } from '../reconcilers/errors.js';
+import { FatalError, reefError } from '../errors/index.js';
 import { displayPath, loadYamlFile } from '../schemas/index.js';
 import { throwIfAny } from '../schemas/diagnostics.js';
 import { UsageError } from './exit.js';

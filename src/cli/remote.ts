@@ -9,7 +9,7 @@ import { endpointGaveUp, finalOutcome, timedOut } from './outcome.js';
 import { EXIT, UsageError } from './exit.js';
 import { parseSetArgs } from '../catalog/index.js';
 import { throwIfAny } from '../schemas/diagnostics.js';
-import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
+import type { InfraStatusView, InfraSummaryView } from '../ops/views.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { ScaleOptions } from './commands/scale.js';
 

@@ -1,6 +1,6 @@
-/** Text for people, from the same views the API returns (src/api/views.ts), so local and --server output agree. */
+/** Text for people, from the same views the API returns (src/ops/views.ts), so local and --server output agree. */
 import type { EventRecord } from '../state/store.js';
-import type { InfraStatusView, InfraSummaryView } from '../api/views.js';
+import type { InfraStatusView, InfraSummaryView } from '../ops/views.js';
 
 /**
  * kubectl-style columns: linear in the number of rows (cli-table3's layout took 9.6 s for 10,000 rows),

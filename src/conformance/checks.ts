@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { classOf, isReefError, type ReefError } from '../errors/index.js';
-import { systemClock } from '../controller/clock.js';
+import { systemClock } from '../util/clock.js';
 import { silentLogger } from '../util/log.js';
 import type { CallContext, CreateRequest, Driver, Observation, ReefLabels, ResourceRef } from '../reconcilers/driver.js';
 import type { ResourceSection } from '../spec/types.js';

@@ -14,7 +14,7 @@ import { DEFAULT_OPTIONS, type ControllerOptions } from './options.js';
 import { InfraRuntime, type InfraProblem, type RuntimeDeps } from './infra-runtime.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { RuntimeStatus } from './status.js';
-import { FatalError, asReefError } from '../reconcilers/errors.js';
+import { FatalError, asReefError } from '../errors/index.js';
 import { FRESH, nextRun, type RetryState } from './requeue.js';
 
 export interface ControllerDeps {

@@ -4,7 +4,7 @@
  * one is an error rather than a silent pick.
  */
 import type { AuthEntry, AuthFile } from '../spec/types.js';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError } from '../errors/index.js';
 
 export function findCredentials(
   auth: AuthFile | undefined,

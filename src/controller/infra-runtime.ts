@@ -24,7 +24,7 @@ import { summarise, type RuntimeStatus } from './status.js';
 import { EndpointPool } from './endpoints.js';
 import { Fleet } from './fleet.js';
 import { nodeFingerprint } from './node-fingerprint.js';
-import { asReefError } from '../reconcilers/errors.js';
+import { asReefError } from '../errors/index.js';
 import { TickQueue } from './tick-queue.js';
 import { EndpointHealth, outageMessage, type Outage } from './endpoint-health.js';
 import type { NextRun, ReconcileResult } from './requeue.js';

@@ -5,7 +5,7 @@
  */
 import { checksHealth, type Addresses, type CallContext, type Driver, type Observation, type Probe } from '../reconcilers/driver.js';
 import type { Implementation, InfraSpec, NodeSpec, ResourceSection } from '../spec/types.js';
-import { FatalError, TransientError } from '../reconcilers/errors.js';
+import { FatalError, TransientError } from '../errors/index.js';
 import { runHealthChecks } from '../reconcilers/health/index.js';
 import { renderContextPayload } from '../reconcilers/context/index.js';
 import { configManagerFor, connectionFor } from '../reconcilers/config/index.js';

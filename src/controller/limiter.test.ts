@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EndpointLimiter } from './limiter.js';
-import { TransientError } from '../reconcilers/errors.js';
+import { TransientError } from '../errors/index.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

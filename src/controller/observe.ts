@@ -6,7 +6,7 @@ import type { Driver, Observation, ResourceRef } from '../reconcilers/driver.js'
 import type { ResourceSection } from '../spec/types.js';
 import type { CallContext } from '../reconcilers/driver.js';
 import type { EndpointLimiter } from './limiter.js';
-import { asReefError, type ReefError } from '../reconcilers/errors.js';
+import { asReefError, type ReefError } from '../errors/index.js';
 
 export interface EndpointTarget {
   driverType: string;

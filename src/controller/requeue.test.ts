@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FRESH, nextRun, type ReconcileResult, type RetryState } from './requeue.js';
-import { FatalError, TransientError } from '../reconcilers/errors.js';
+import { FatalError, TransientError } from '../errors/index.js';
 
 const policy = { resyncMs: 10_000, backoff: { baseMs: 1000, maxMs: 8000 } };
 const busy = new TransientError('REEF_STATE_WRITE', 'database is locked');

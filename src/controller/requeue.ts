@@ -9,7 +9,7 @@
  *             cap (reef's inputs, an auth file on disk or a cloud endpoint, change without telling anyone)
  */
 import { backoffMs } from './backoff.js';
-import type { ReefError } from '../reconcilers/errors.js';
+import type { ReefError } from '../errors/index.js';
 
 export type ReconcileResult =
   | { kind: 'done' }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { TickQueue } from './tick-queue.js';
 import type { ReconcileResult } from './requeue.js';
-import { TransientError } from '../reconcilers/errors.js';
+import { TransientError } from '../errors/index.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 const settle = async () => { for (let i = 0; i < 5; i++) await turn(); };

@@ -4,7 +4,7 @@
  * reconcile ends, its result decides when the next one runs (requeue.ts); a request cuts that wait short.
  */
 import type { Clock } from './clock.js';
-import { asReefError } from '../reconcilers/errors.js';
+import { asReefError } from '../errors/index.js';
 import { FRESH, nextRun, type NextRun, type ReconcileResult, type RequeuePolicy, type RetryState } from './requeue.js';
 
 export interface TickQueueDeps {

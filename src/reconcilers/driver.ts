@@ -3,7 +3,7 @@
  * CallContext; nothing is imported globally.
  */
 import type { Logger } from '../util/log.js';
-import type { Clock } from '../controller/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { ResourceSection } from '../spec/types.js';
 import type { SshTarget } from './ssh/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReefError } from '../reconcilers/errors.js';
+import { isReefError } from '../errors/index.js';
 import { closest, editDistance } from './did-you-mean.js';
 import { SpecError, displayPath, formatDiagnostic, formatPath, sortDiagnostics } from './diagnostics.js';
 

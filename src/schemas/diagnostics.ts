@@ -3,7 +3,7 @@
  * rejects ends up as a list of these inside one SpecError, so a user sees every problem in one run.
  */
 import { isAbsolute, relative } from 'node:path';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError } from '../errors/index.js';
 
 export interface Diagnostic {
   file: string;

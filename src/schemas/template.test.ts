@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TransientError } from '../reconcilers/errors.js';
+import { TransientError } from '../errors/index.js';
 import type { InfraSpec, NodeSpec } from '../spec/types.js';
 import { TemplateError, makeTemplateScope, pythonSlice, renderDeep, renderTemplate } from './template.js';
 

@@ -11,7 +11,7 @@
  * - macros, include/extends/import, cycler() and joiner() are not available.
  * nunjucks has no `s[a:b]` slices: use `cut(s, a, b)`, as in Occopus.
  */
-import { FatalError, TransientError } from '../reconcilers/errors.js';
+import { FatalError, TransientError } from '../errors/index.js';
 import type { InfraSpec, NodeSpec, Variables } from '../spec/types.js';
 import { closest, didYouMean } from './did-you-mean.js';
 import { EvalError, evaluate, parseTemplate, type TNode } from './template-eval.js';

@@ -5,7 +5,7 @@
  * migration is done with every reef stopped (a live lease in the source refuses the copy).
  */
 import type Database from 'better-sqlite3';
-import { FatalError } from '../reconcilers/errors.js';
+import { FatalError } from '../errors/index.js';
 import { openDatabase } from './sqlite/open.js';
 import { openPostgresStore } from './postgres/index.js';
 

@@ -3,7 +3,7 @@
  * runtime of an infra it holds the lease of, so nothing in the reconcile path can write unfenced; reads and
  * the desired-state writes (apply, scale) pass through unchanged.
  */
-import { FatalError, isReefError } from '../reconcilers/errors.js';
+import { FatalError, isReefError } from '../errors/index.js';
 import { LEASE_LOST, type Fence, type Store } from './store.js';
 
 export function leaseLost(fence: Fence, why: string): FatalError {

@@ -107,6 +107,11 @@ export interface PutInfraResult {
   changed: boolean;
 }
 
+export interface ScaleVictim {
+  instanceId: string;
+  reason: string;
+}
+
 export interface Lease {
   infraId: string;
   holder: string;
@@ -154,8 +159,12 @@ export interface Store {
   deleteInfra(id: string): Promise<void>;
 
   getNodes(infraId: string): Promise<NodeRecord[]>;
-  /** Throws a FatalError (REEF_SCALE_OUT_OF_RANGE) if target is outside [min,max]. Clears failedReason. */
-  setTarget(infraId: string, node: string, target: number): Promise<NodeRecord>;
+  /**
+   * Throws a FatalError (REEF_SCALE_OUT_OF_RANGE) if target is outside [min,max]. Clears failedReason. With a
+   * victim, that instance of the node is marked for destruction in the same transaction (`reef scale --instance`):
+   * no reconcile can see the new target without the mark and pick another instance to remove.
+   */
+  setTarget(infraId: string, node: string, target: number, victim?: ScaleVictim): Promise<NodeRecord>;
   setNodeFailed(infraId: string, node: string, reason: string | null, fence?: Fence): Promise<void>;
 
   /*

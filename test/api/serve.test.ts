@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { reef, REEF, ROOT } from '../helpers/cli.js';
 import { openDummyCloud } from '../../src/reconcilers/dummy/index.js';
 import { eventsOf, readFrames } from './sse.js';
+import { startServe } from '../helpers/serve.js';
 
 interface Server { proc: ChildProcess; url: string; stderr: () => string }
 interface Body { converged?: boolean; events?: Array<{ seq: number }>; message?: string; target?: number; instances?: Array<{ id: string }>; infraid?: string; status?: string; infras?: number; worker?: unknown }
@@ -19,25 +20,7 @@ let server: Server | undefined;
 const stateDir = () => join(dir, '.reef');
 const token = () => readFileSync(join(stateDir(), 'api-token'), 'utf8').trim();
 
-async function startServer(): Promise<Server> {
-  const proc = spawn(process.execPath, [REEF, 'serve', '--port', '0', '--resync', '1'], {
-    cwd: dir, env: { ...process.env, NO_COLOR: '1', REEF_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reef serve did not start: ${err}`)), 20_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`reef serve exited ${code}: ${err}`)));
-  });
-  return { proc, url, stderr: () => err };
-}
+const startServer = (): Promise<Server> => startServe(dir);
 
 const http = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token()}` }) => {
   const res = await fetch(server!.url + path, {

@@ -2,8 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { resumePoint, streamEvents } from '../sse.js';
-import { eventView } from '../views.js';
-import { unknownInfra } from '../operations.js';
+import { eventPage, eventView, unknownInfra } from '../../ops/index.js';
 
 export const eventsQuerySchema = {
   type: 'object',
@@ -23,12 +22,7 @@ export async function v1EventRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     if (infra !== undefined && !(await ctx.store.getInfra(infra))) throw unknownInfra(infra);
     const q = req.query;
     if (!q.follow) {
-      let after = resumePoint(req, q.after);
-      if (q.tail !== undefined) {
-        const all = await ctx.store.listEvents({ infra, afterSeq: after, limit: Number.MAX_SAFE_INTEGER });
-        after = all.length > q.tail ? all[all.length - q.tail - 1].seq : after;
-      }
-      return { events: (await ctx.store.listEvents({ infra, afterSeq: after, limit: q.limit })).map(eventView) };
+      return { events: (await eventPage(ctx.store, { infra, afterSeq: resumePoint(req, q.after), limit: q.limit, tail: q.tail })).map(eventView) };
     }
     streamEvents(req, reply, { store: ctx.store, log: ctx.log, infra, afterSeq: resumePoint(req, q.after), ...ctx.events, open: ctx.streams });
     return reply;

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { applyText, destroyInfra, requireScaleInput, scaleNode, type ScaleInput } from '../operations.js';
-import { statusView, summaryView } from '../views.js';
+import { infraSummaries, statusView } from '../../ops/index.js';
 import { INFRA_NAME_PATTERN } from '../../schemas/infra.schema.js';
 import type { Strategy } from '../../spec/types.js';
 
@@ -36,8 +36,7 @@ interface ApplyBody { infra: string; nodes?: string; strategy?: Strategy; authPa
 
 export async function v1InfraRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/v1/infras', async () => {
-    const infras = await ctx.store.listInfras();
-    return { infras: await Promise.all(infras.map(async (i) => summaryView(i, await ctx.store.listInstances(i.id)))) };
+    return { infras: await infraSummaries(ctx.store) };
   });
 
   app.put<{ Params: { id: string }; Body: ApplyBody }>('/v1/infras/:id', { schema: { params: idParams, body: applyBodySchema } }, async (req) => {

@@ -6,6 +6,7 @@ import { loadYamlText } from '../../schemas/index.js';
 import { throwIfAny } from '../../schemas/diagnostics.js';
 import { REQUEST_BODY, refuseUnsafeYaml } from '../yaml-body.js';
 import { apiError } from '../errors.js';
+import { importNodeDefs } from '../../ops/index.js';
 
 /** Registered inside a context whose body parser hands over raw text (see server.ts). */
 export async function v1NodeDefRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -14,7 +15,7 @@ export async function v1NodeDefRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     refuseUnsafeYaml(req.body, REQUEST_BODY);
     const checked = checkNodeDefs(loadYamlText(req.body, REQUEST_BODY), ctx.registry.resourceSchemas());
     throwIfAny(checked.diagnostics);
-    return { imported: await ctx.store.putNodeDefs(checked.defs) };
+    return { imported: await importNodeDefs(ctx, checked.defs) };
   });
 }
 

@@ -3,6 +3,8 @@ import type { App } from '../app.js';
 import { loadSpec, type SpecArgs } from '../spec-input.js';
 import { converge, endpointWaitMs } from '../converge.js';
 import { finalStatusText } from '../progress/final.js';
+import { applySpec } from '../../ops/index.js';
+import { opsOf } from '../ops-deps.js';
 
 export interface ApplyOptions extends SpecArgs {
   wait: boolean;
@@ -14,10 +16,7 @@ export interface ApplyOptions extends SpecArgs {
 
 export async function applyCommand(app: App, opts: ApplyOptions): Promise<number> {
   const spec = await loadSpec(app, opts);
-  const store = app.store();
-  const put = await store.putInfra(spec, { authPath: opts.auth ? resolve(opts.auth) : undefined });
-  // a re-apply is also how a user says "try again" after a node gave up
-  for (const n of await store.getNodes(spec.id)) if (n.failedReason) await store.setNodeFailed(spec.id, n.name, null);
+  const put = await applySpec(opsOf(app), spec, { authPath: opts.auth ? resolve(opts.auth) : undefined });
   const what = put.created ? 'created' : put.changed ? `updated (generation ${put.infra.generation})` : 'unchanged';
   app.log.info({ infra: spec.id }, `infra ${spec.id}: ${what}`);
   const result = await converge(app, spec.id, { wait: opts.wait, timeoutMs: opts.timeoutS * 1000, endpointWaitMs: endpointWaitMs(opts), title: `infra ${spec.id}: ${what}` });

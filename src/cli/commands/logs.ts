@@ -1,18 +1,14 @@
 import type { App } from '../app.js';
 import { eventLine } from '../render.js';
-import { eventView } from '../../api/views.js';
+import { eventPage, eventView } from '../../ops/index.js';
 import { EXIT } from '../exit.js';
 
 export async function logsCommand(app: App, id: string | undefined, opts: { follow: boolean; json: boolean; tail?: number }): Promise<number> {
   const store = app.store();
   const print = (line: string) => process.stdout.write(`${line}\n`);
   let after = 0;
-  if (opts.tail !== undefined) {
-    const all = await store.listEvents({ infra: id, limit: Number.MAX_SAFE_INTEGER });
-    after = all.length > opts.tail ? all[all.length - opts.tail - 1].seq : 0;
-  }
-  for (;;) {
-    const batch = await store.listEvents({ infra: id, afterSeq: after, limit: 1000 });
+  for (let first = true; ; first = false) {
+    const batch = await eventPage(store, { infra: id, afterSeq: after, limit: 1000, tail: first ? opts.tail : undefined });
     for (const e of batch) print(opts.json ? JSON.stringify(eventView(e)) : eventLine(e));
     if (batch.length) after = batch[batch.length - 1].seq;
     if (batch.length === 1000) continue;

@@ -1,19 +1,18 @@
 import type { App } from '../app.js';
 import { infrasTable, statusTable } from '../render.js';
-import { occopusReport, statusView, summaryView } from '../../api/views.js';
+import { infraSummaries, occopusReport, requireInfra, statusView } from '../../ops/index.js';
+import { opsOf } from '../ops-deps.js';
 import { EXIT } from '../exit.js';
-import { FatalError } from '../../reconcilers/errors.js';
 
 export async function statusCommand(app: App, id: string | undefined, json: boolean): Promise<number> {
   const store = app.store();
   if (!id) {
-    const infras = await Promise.all((await store.listInfras()).map(async (i) => summaryView(i, await store.listInstances(i.id))));
+    const infras = await infraSummaries(store);
     const shown = infras.map((i) => ({ id: i.id, status: i.status, generation: i.generation, ready: i.ready, total: i.total }));
     process.stdout.write(`${json ? JSON.stringify({ infrastructures: shown }) : infrasTable(infras)}\n`);
     return EXIT.ok;
   }
-  const infra = await store.getInfra(id);
-  if (!infra) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${id}" in ${app.statePath}`);
+  const infra = await requireInfra(opsOf(app), id);
   if (json) {
     process.stdout.write(`${JSON.stringify(occopusReport(await store.getNodes(id), await store.listInstances(id)))}\n`);
     return EXIT.ok;

@@ -3,7 +3,7 @@
  * screen under the display, otherwise only the per-node lines (1,000 rows would scroll the display away).
  */
 import type { App } from '../app.js';
-import { statusView } from '../../api/views.js';
+import { statusView } from '../../ops/views.js';
 import { statusTable } from '../render.js';
 
 export async function finalStatusText(app: App, id: string, rows = process.stderr.rows || 24): Promise<string> {

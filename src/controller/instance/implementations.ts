@@ -5,7 +5,7 @@
  */
 import { assign, fromPromise } from 'xstate';
 import type { CreateResult, Observation, Probe } from '../../reconcilers/driver.js';
-import { asReefError } from '../../reconcilers/errors.js';
+import { asReefError } from '../../errors/index.js';
 import type { Clock } from '../clock.js';
 import { backoffMs } from '../backoff.js';
 import type { ConfigureResult, InstanceContext, InstanceEffects, RenderedInstance } from './types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { provideInstanceMachine, CREATION_GRACE_MS } from './implementations.js';
 import type { InstanceEffects, InstanceInput } from './types.js';
-import { FatalError, TransientError } from '../../reconcilers/errors.js';
+import { FatalError, TransientError } from '../../errors/index.js';
 import type { Observation, Probe } from '../../reconcilers/driver.js';
 import { topState } from './state-of.js';
 

@@ -4,7 +4,7 @@
  * disconnected are lost.
  */
 import type { CallContext, Observation } from '../driver.js';
-import { sleep } from '../../controller/clock.js';
+import { sleep } from '../../util/clock.js';
 
 export interface WatchDeps {
   /**

@@ -3,7 +3,7 @@
  * SQLite file per endpoint (see cloud-db.ts), so they outlive the reef process like a real cloud's do.
  * One connection per endpoint file per driver object; every call is a prepared statement or one transaction.
  */
-import { sleep } from '../../controller/clock.js';
+import { sleep } from '../../util/clock.js';
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
   HealthChecker, HealthRequest, Probe, ResourceRef,

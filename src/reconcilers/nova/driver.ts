@@ -11,7 +11,7 @@ import type {
   ResourceRef,
 } from '../driver.js';
 import { LABEL_KEYS } from '../driver.js';
-import { sleep } from '../../controller/clock.js';
+import { sleep } from '../../util/clock.js';
 import { TransientError, isReefError, type ReefError } from '../errors.js';
 import { classifyFault, httpStatus } from './classify.js';
 import { networkCode } from './http.js';

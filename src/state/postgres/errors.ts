@@ -3,7 +3,7 @@
  * serialization failures, deadlocks and resource shortages clear up on their own: transient, the controller
  * retries. Anything else (constraint violation, bad SQL, permission) fails the same way again: fatal.
  */
-import { FatalError, TransientError, isReefError, type ReefError } from '../../reconcilers/errors.js';
+import { FatalError, TransientError, isReefError, type ReefError } from '../../errors/index.js';
 
 const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown), 40 rollback. */

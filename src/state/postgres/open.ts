@@ -3,7 +3,7 @@
  * transaction-scoped advisory lock makes replicas that start together apply each migration once.
  */
 import pg from 'pg';
-import { FatalError, isReefError } from '../../reconcilers/errors.js';
+import { FatalError, isReefError } from '../../errors/index.js';
 import type { Logger } from '../../util/log.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import type { Migration } from '../sqlite/migrations.js';

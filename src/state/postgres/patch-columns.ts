@@ -3,7 +3,7 @@
  * of column arrays, so a write-behind flush of thousands of instances is a few statements, not thousands of
  * round trips.
  */
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import type { InstancePatch } from '../store.js';
 import { jsonOrNull } from '../sqlite/rows.js';
 

@@ -6,11 +6,11 @@
  * Changes are announced with NOTIFY (channels reef_events, reef_desired); watch() LISTENs on its own connection.
  */
 import pg from 'pg';
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
   EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
-  NodeRecord, PutInfraResult, ReplicaRecord, Store, StoreChange,
+  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
 import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
@@ -110,7 +110,7 @@ export class PostgresStore implements Store {
     return (await this.q<NodeRow>(`read of nodes of ${infraId}`, 'SELECT * FROM nodes WHERE infra_id = $1 ORDER BY position', [infraId])).map(nodeFromRow);
   }
 
-  async setTarget(infraId: string, node: string, target: number): Promise<NodeRecord> {
+  async setTarget(infraId: string, node: string, target: number, victim?: ScaleVictim): Promise<NodeRecord> {
     return this.tx(`scale of ${infraId}/${node}`, undefined, async (c) => {
       const row = (await c.query<NodeRow>('SELECT * FROM nodes WHERE infra_id = $1 AND name = $2 FOR UPDATE', [infraId, node])).rows[0];
       if (!row) {
@@ -121,6 +121,10 @@ export class PostgresStore implements Store {
         throw new FatalError('REEF_SCALE_OUT_OF_RANGE', `${node}: target ${target} is outside [${row.min}, ${row.max}]`);
       }
       await c.query('UPDATE nodes SET target = $1, failed_reason = NULL WHERE infra_id = $2 AND name = $3', [target, infraId, node]);
+      if (victim) {
+        const marked = await c.query('UPDATE instances SET destroy_reason = $1 WHERE id = $2 AND infra_id = $3 AND node = $4', [victim.reason, victim.instanceId, infraId, node]);
+        if (marked.rowCount === 0) throw new FatalError('REEF_INSTANCE_UNKNOWN', `node ${node} has no instance ${victim.instanceId}`);
+      }
       await notify(c, 'reef_desired', infraId);
       return nodeFromRow({ ...row, target, failed_reason: null });
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import { isTransientSqliteCode, stateError } from './errors.js';
 
 const sqliteError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });

@@ -3,7 +3,7 @@
  * controller may retry them (transient); anything else (read-only store, constraint violation, corruption) will
  * fail the same way again (fatal).
  */
-import { FatalError, TransientError, isReefError, type ReefError } from '../../reconcilers/errors.js';
+import { FatalError, TransientError, isReefError, type ReefError } from '../../errors/index.js';
 
 const TRANSIENT_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR'];
 

@@ -3,7 +3,7 @@
  * set of keys and cached: the controller's flushes repeat a handful of shapes thousands of times.
  */
 import type Database from 'better-sqlite3';
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import type { InstancePatch } from '../store.js';
 import { jsonOrNull } from './rows.js';
 

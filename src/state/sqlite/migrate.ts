@@ -3,7 +3,7 @@
  * stored in the file header and is transactional, so a migration and its version bump commit together.
  */
 import type Database from 'better-sqlite3';
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import type { Migration } from './migrations.js';
 
 export function assertOrdered(migrations: readonly Migration[]): void {

@@ -5,7 +5,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { FatalError, isReefError } from '../../reconcilers/errors.js';
+import { FatalError, isReefError } from '../../errors/index.js';
 import { sqliteCode } from './errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';

@@ -6,11 +6,11 @@
  */
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { FatalError } from '../../reconcilers/errors.js';
+import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
   EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
-  NodeRecord, PutInfraResult, ReplicaRecord, Store,
+  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
 import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
@@ -98,7 +98,7 @@ export class SqliteStore implements Store {
     return rows.map(nodeFromRow);
   }
 
-  async setTarget(infraId: string, node: string, target: number): Promise<NodeRecord> {
+  async setTarget(infraId: string, node: string, target: number, victim?: ScaleVictim): Promise<NodeRecord> {
     return this.write(`scale of ${infraId}/${node}`, () => this.immediate(() => {
       const row = this.sql('SELECT * FROM nodes WHERE infra_id = ? AND name = ?').get(infraId, node) as NodeRow | undefined;
       if (!row) {
@@ -109,6 +109,10 @@ export class SqliteStore implements Store {
         throw new FatalError('REEF_SCALE_OUT_OF_RANGE', `${node}: target ${target} is outside [${row.min}, ${row.max}]`);
       }
       this.sql('UPDATE nodes SET target = ?, failed_reason = NULL WHERE infra_id = ? AND name = ?').run(target, infraId, node);
+      if (victim) {
+        const marked = this.sql('UPDATE instances SET destroy_reason = ? WHERE id = ? AND infra_id = ? AND node = ?').run(victim.reason, victim.instanceId, infraId, node);
+        if (marked.changes === 0) throw new FatalError('REEF_INSTANCE_UNKNOWN', `node ${node} has no instance ${victim.instanceId}`);
+      }
       return nodeFromRow({ ...row, target, failed_reason: null });
     }));
   }
