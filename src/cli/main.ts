@@ -13,7 +13,6 @@ import { scaleCommand } from './commands/scale.js';
 import { destroyCommand } from './commands/destroy.js';
 import { logsCommand } from './commands/logs.js';
 import { importCommand } from './commands/import.js';
-import { serveCommand } from './commands/serve.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
 import { addOccopusCommands } from './occopus.js';
@@ -138,7 +137,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
     .option('--auth <file>', 'auth file whose named resource entries the dashboard offers as deploy targets (repeatable)', collect, [])
     .action((o: { host: string; port: number; resync?: number; catalog: string[]; auth: string[] }) =>
-      run((a) => serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
+      run(async (a) => (await import('./commands/serve.js')).serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
   program.command('state').description('manage the state store')
     .command('migrate').description('copy an SQLite state into an empty PostgreSQL database and verify the row counts')

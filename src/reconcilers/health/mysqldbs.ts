@@ -1,4 +1,5 @@
-import { createConnection, type Connection } from 'mysql2/promise';
+// loaded on first use: mysql2 is ~90 modules, and every CLI start would pay for them
+import type { Connection } from 'mysql2/promise';
 import type { Probe } from '../driver.js';
 import { describeMysqlFailure, type MysqlFailure } from './mysql-outcome.js';
 import { noAddressProbe, targetAddress, type HealthCheck } from './types.js';
@@ -51,6 +52,7 @@ async function probeDatabase(o: { host: string; port: number; db: MysqlDbCheck; 
   const onAbort = () => conn?.destroy();
   o.signal.addEventListener('abort', onAbort, { once: true });
   try {
+    const { createConnection } = await import('mysql2/promise');
     conn = await createConnection({
       host: o.host,
       port: o.port,
