@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', int('--port'), 5000)
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
-    .option('--auth <file>', 'auth file whose named resource entries the dashboard offers as deploy targets (repeatable)', collect, [])
+    .option('--auth <file>', 'an auth file the API may use (repeatable): requests may name it, and its named resource entries are the dashboard\'s deploy targets', collect, [])
     .action((o: { host: string; port: number; resync?: number; catalog: string[]; auth: string[] }) =>
       run(async (a) => (await import('./commands/serve.js')).serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
