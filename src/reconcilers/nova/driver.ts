@@ -13,6 +13,7 @@ import type {
 import { LABEL_KEYS } from '../driver.js';
 import { sleep } from '../../util/clock.js';
 import { TransientError, isReefError, type ReefError } from '../errors.js';
+import { atBoundary } from '../kit.js';
 import { classifyFault, httpStatus } from './classify.js';
 import { networkCode } from './http.js';
 import { toNovaIdentity } from './credentials.js';
@@ -155,59 +156,12 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
     endpointKey,
     tokens,
 
-    async create(req: CreateRequest<NovaResource>, ctx: CallContext): Promise<CreateResult> {
-      const session = sessionFor(req.resource, req.credentials);
-      const endpoint = endpointKey(req.resource);
-      const what = `create server for ${req.labels.node}/${req.instanceId}`;
-      const existing = await serversOf(session, req, ctx);
-      let server = existing.length ? await keepOne(session, existing, ctx) : undefined;
-      if (server) {
-        ctx.log.info({ driver: DRIVER_TYPE, server: server.id, instance: req.instanceId }, 'nova: the instance already has a server; adopting it');
-      } else {
-        const flavor = await flavorFor(session, req.resource, ctx);
-        const microversion = await session.microversion(ctx);
-        const body = serverBody({ req, flavorId: flavor.id, microversion, flavorDiskGb: flavor.disk });
-        try {
-          const res = await session.compute(ctx, 'POST', '/servers', body, { what, idempotent: false });
-          const id = (res.body as { server?: { id?: string } })?.server?.id;
-          if (!id) throw new TransientError('REEF_NOVA_BAD_RESPONSE', `${what}: the answer named no server`);
-          server = { id, status: 'BUILD' };
-        } catch (e) {
-          if (!answerMayBeLost(e)) throw e;
-          ctx.log.warn({ driver: DRIVER_TYPE, instance: req.instanceId, code: (e as ReefError).code },
-            'nova: create answer lost; looking for the server before trying again');
-          server = await findAfterLostAnswer(session, req, ctx);
-          if (!server) throw e;
-        }
-      }
-      const ref: ResourceRef = { driver: DRIVER_TYPE, endpoint, id: server.id };
-      if (wantsFloatingIp(req.resource)) return { ref, addresses: await withFloatingIp(session, req, server, what, ctx) };
-      return { ref, addresses: addressesOf(server) };
-    },
-
-    async list(req: ListRequest<NovaResource>, ctx: CallContext): Promise<Observation[]> {
-      const session = sessionFor(req.resource, req.credentials);
-      const endpoint = endpointKey(req.resource);
-      const tagged = atLeast(await session.microversion(ctx), TAGS_MIN);
-      const tag = req.infraId !== undefined ? infraTag(req.infraId) ?? REEF_TAG : REEF_TAG;
-      const servers = await listServers(session, tagged ? { tags: tag } : {}, ctx, options.pageSize);
-      const floating = servers.length ? await attachedFloating(session, ctx) : new Map<string, string>();
-      const out: Observation[] = [];
-      for (const server of servers) {
-        if (!isReefServer(server, req.infraId)) continue;
-        const observation = toObservation(server, { driver: DRIVER_TYPE, endpoint, id: server.id }, floating.get(server.id));
-        if (observation.exists) out.push(observation);
-      }
-      return out;
-    },
-
-    async destroy(req: DestroyRequest<NovaResource>, ctx: CallContext): Promise<void> {
-      const session = sessionFor(req.resource, req.credentials);
-      // floating IPs first: once the server is gone its floating IP would be detached but still allocated
-      const released = await releaseFloatingIps(session, req.ref.id, ctx);
-      await deleteServer(session, req.ref.id, ctx);
-      ctx.log.debug({ driver: DRIVER_TYPE, server: req.ref.id, floatingIps: released }, 'nova: server deleted');
-    },
+    create: (req: CreateRequest<NovaResource>, ctx: CallContext): Promise<CreateResult> =>
+      atBoundary(ctx, `nova create ${req.instanceId}`, () => create(req, ctx), 'REEF_NOVA_UNCLASSIFIED'),
+    list: (req: ListRequest<NovaResource>, ctx: CallContext): Promise<Observation[]> =>
+      atBoundary(ctx, 'nova list', () => list(req, ctx), 'REEF_NOVA_UNCLASSIFIED'),
+    destroy: (req: DestroyRequest<NovaResource>, ctx: CallContext): Promise<void> =>
+      atBoundary(ctx, `nova destroy ${req.ref.id}`, () => destroy(req, ctx), 'REEF_NOVA_UNCLASSIFIED'),
 
     async close(): Promise<void> {
       tokens.clear();
@@ -217,6 +171,60 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
       deps.log.debug({ driver: DRIVER_TYPE }, 'nova driver closed');
     },
   };
+
+  async function create(req: CreateRequest<NovaResource>, ctx: CallContext): Promise<CreateResult> {
+    const session = sessionFor(req.resource, req.credentials);
+    const endpoint = endpointKey(req.resource);
+    const what = `create server for ${req.labels.node}/${req.instanceId}`;
+    const existing = await serversOf(session, req, ctx);
+    let server = existing.length ? await keepOne(session, existing, ctx) : undefined;
+    if (server) {
+      ctx.log.info({ driver: DRIVER_TYPE, server: server.id, instance: req.instanceId }, 'nova: the instance already has a server; adopting it');
+    } else {
+      const flavor = await flavorFor(session, req.resource, ctx);
+      const microversion = await session.microversion(ctx);
+      const body = serverBody({ req, flavorId: flavor.id, microversion, flavorDiskGb: flavor.disk });
+      try {
+        const res = await session.compute(ctx, 'POST', '/servers', body, { what, idempotent: false });
+        const id = (res.body as { server?: { id?: string } })?.server?.id;
+        if (!id) throw new TransientError('REEF_NOVA_BAD_RESPONSE', `${what}: the answer named no server`);
+        server = { id, status: 'BUILD' };
+      } catch (e) {
+        if (!answerMayBeLost(e)) throw e;
+        ctx.log.warn({ driver: DRIVER_TYPE, instance: req.instanceId, code: (e as ReefError).code },
+          'nova: create answer lost; looking for the server before trying again');
+        server = await findAfterLostAnswer(session, req, ctx);
+        if (!server) throw e;
+      }
+    }
+    const ref: ResourceRef = { driver: DRIVER_TYPE, endpoint, id: server.id };
+    if (wantsFloatingIp(req.resource)) return { ref, addresses: await withFloatingIp(session, req, server, what, ctx) };
+    return { ref, addresses: addressesOf(server) };
+  }
+
+  async function list(req: ListRequest<NovaResource>, ctx: CallContext): Promise<Observation[]> {
+    const session = sessionFor(req.resource, req.credentials);
+    const endpoint = endpointKey(req.resource);
+    const tagged = atLeast(await session.microversion(ctx), TAGS_MIN);
+    const tag = req.infraId !== undefined ? infraTag(req.infraId) ?? REEF_TAG : REEF_TAG;
+    const servers = await listServers(session, tagged ? { tags: tag } : {}, ctx, options.pageSize);
+    const floating = servers.length ? await attachedFloating(session, ctx) : new Map<string, string>();
+    const out: Observation[] = [];
+    for (const server of servers) {
+      if (!isReefServer(server, req.infraId)) continue;
+      const observation = toObservation(server, { driver: DRIVER_TYPE, endpoint, id: server.id }, floating.get(server.id));
+      if (observation.exists) out.push(observation);
+    }
+    return out;
+  }
+
+  async function destroy(req: DestroyRequest<NovaResource>, ctx: CallContext): Promise<void> {
+    const session = sessionFor(req.resource, req.credentials);
+    // floating IPs first: once the server is gone its floating IP would be detached but still allocated
+    const released = await releaseFloatingIps(session, req.ref.id, ctx);
+    await deleteServer(session, req.ref.id, ctx);
+    ctx.log.debug({ driver: DRIVER_TYPE, server: req.ref.id, floatingIps: released }, 'nova: server deleted');
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Nova server (GET /servers/detail item) → reef Observation. Pure. */
-import { LABEL_KEYS, type Observation, type Phase, type ResourceRef } from '../driver.js';
+import { LABEL_KEYS, labelsFrom, type Observation, type Phase, type ResourceRef } from '../driver.js';
 
 export interface NovaAddress {
   addr?: string;
@@ -67,13 +67,12 @@ export function toObservation(server: NovaServer, ref: ResourceRef, floating?: s
     : phase === 'failed'
       ? `${server.fault?.message?.trim() || 'ERROR without a fault message'}${server.fault?.code ? ` (fault ${server.fault.code})` : ''}`
       : phase === 'stopped' ? server.status : undefined;
-  const m = server.metadata ?? {};
   return {
     exists: true,
     ref,
     phase: deleting && phase !== 'failed' ? 'stopped' : phase,
     addresses: floating ? { ...addressesOf(server), ip: floating } : addressesOf(server),
-    labels: { infra: m[LABEL_KEYS.infra] ?? '', node: m[LABEL_KEYS.node] ?? '', instance: m[LABEL_KEYS.instance] ?? '' },
+    labels: labelsFrom((key) => server.metadata?.[key]),
     ...(reason ? { reason } : {}),
   };
 }

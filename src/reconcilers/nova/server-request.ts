@@ -1,5 +1,5 @@
 /** CreateRequest → Nova's `POST /servers` body, and the deterministic name reef looks servers up by. Pure. */
-import { LABEL_KEYS, type ContextPayload, type CreateRequest, type ReefLabels } from '../driver.js';
+import { labelEntries, type ContextPayload, type CreateRequest, type ReefLabels } from '../driver.js';
 import { FatalError } from '../errors.js';
 import { NETWORKS_REQUIRED_MIN, TAGS_MIN, atLeast } from './microversion.js';
 import type { NovaResource } from './schema.js';
@@ -30,7 +30,7 @@ export function infraTag(infra: string): string | undefined {
 }
 
 export function serverMetadata(labels: ReefLabels): Record<string, string> {
-  return { [LABEL_KEYS.infra]: labels.infra, [LABEL_KEYS.node]: labels.node, [LABEL_KEYS.instance]: labels.instance };
+  return labelEntries(labels);
 }
 
 export function encodeUserData(context: ContextPayload): string | undefined {
