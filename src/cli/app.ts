@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Store } from '../state/store.js';
 import { describeStore, isPostgresUrl, openStore } from '../state/open-store.js';
-import { DriverRegistry } from '../reconcilers/registry.js';
+import { DriverRegistry, type DriverModule } from '../reconcilers/registry.js';
 import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { createController, type Controller } from '../controller/controller.js';
@@ -51,14 +51,14 @@ export function statePathOf(opts: GlobalOptions): string {
   return describeStore(stateLocationOf(opts));
 }
 
-export function openApp(opts: GlobalOptions, progress?: LiveProgress): App {
+export function openApp(opts: GlobalOptions, progress?: LiveProgress, plugins: DriverModule[] = []): App {
   const location = stateLocationOf(opts);
   const statePath = statePathOf(opts);
   const stateDir = stateDirOf(opts);
   const log = progress
     ? createLogger({ level: 'warn', destination: progress.logSink() as NodeJS.WritableStream })
     : createLogger({ level: opts.logLevel ?? process.env.REEF_LOG_LEVEL ?? 'info', pretty: Boolean(process.stderr.isTTY) });
-  const registry = new DriverRegistry(BUILTIN_DRIVERS, { stateDir, log });
+  const registry = new DriverRegistry([...BUILTIN_DRIVERS, ...plugins], { stateDir, log });
   let store: Store | undefined;
   const controllers: Controller[] = [];
   const app: App = {

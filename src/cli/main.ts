@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
+import { loadPlugins, type PluginOptions } from './plugins.js';
 import { exitCodeOf, messageOf, EXIT, UsageError } from './exit.js';
 import { validateCommand } from './commands/validate.js';
 import { diffCommand } from './commands/diff.js';
@@ -36,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--server <url>', 'use a running reef serve (status, apply, scale, destroy, logs, import)')
     .option('-v, --verbose', 'print every instance transition (on a terminal: instead of the live progress display)', false)
     .option('--token-file <path>', 'API token file (reef serve; with --server, else env REEF_TOKEN or <state dir>/api-token)')
+    .option('--plugin <pkg|file>', 'load a driver plugin (repeatable; docs/plugins.md)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--config <file>', 'reef config file (YAML); its plugins: list names driver plugins')
     .showHelpAfterError('(run reef --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -43,7 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   const run = (fn: (app: App, json: boolean) => Promise<number>, live = false) => async () => {
     const globals = program.opts<GlobalOptions>();
     const progress = live && wantsLive(globals) ? new LiveProgress({ stream: process.stderr, color: !process.env.NO_COLOR }) : undefined;
-    app = openApp(globals, progress);
+    app = openApp(globals, progress, await loadPlugins(program.opts<PluginOptions>()));
     exitCode = await fn(app, globals.output === 'json');
   };
   /** with --server, the remote variant of a command; the same local one otherwise */

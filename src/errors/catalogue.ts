@@ -116,6 +116,9 @@ export const CATALOGUE = {
   REEF_NOVA_UNCLASSIFIED: { class: 'transient', summary: 'an OpenStack error not in the classification table yet (retried, logged with classified: false)' },
   REEF_NOVA_UNREACHABLE: { class: 'unreachable', summary: 'an OpenStack endpoint does not answer (connection refused or reset, DNS)' },
   REEF_NOVA_USERDATA_TOO_LARGE: { class: 'fatal', summary: 'the rendered cloud-init is more than Nova\'s 65535 bytes of base64 (about 48 KiB)' },
+  REEF_LEASE_LOST: { class: 'conflict', summary: "a write was refused: this controller no longer holds the infra's lease (another one took over)" },
+  REEF_PLUGIN_INVALID: { class: 'input', summary: 'a driver plugin does not export a valid plugin (type, resourceSchema, createDriver, errors); the message names the field' },
+  REEF_PLUGIN_NOT_FOUND: { class: 'input', summary: 'a driver plugin (package or file) cannot be found or imported' },
   REEF_REMOTE_FAILED: { class: 'fatal', summary: 'reef serve answered an HTTP error without a reef error code' },
   REEF_REMOTE_UNREACHABLE: { class: 'unreachable', summary: 'reef serve does not answer, or its event stream was lost' },
   REEF_SCALE_OUT_OF_RANGE: { class: 'conflict', summary: 'the scale target is outside the node\'s [min, max]' },
@@ -134,6 +137,7 @@ export const CATALOGUE = {
   REEF_SSH_UPLOAD_FAILED: { class: 'fatal', summary: 'an SFTP upload failed' },
   REEF_SSH_UPLOAD_PATH: { class: 'fatal', summary: 'an upload target path is not absolute' },
   REEF_STATE_BAD_PATCH: { class: 'fatal', summary: 'an instance update names a field the store does not have (a bug)' },
+  REEF_STATE_MIGRATE: { class: 'fatal', summary: 'copying an SQLite store into PostgreSQL was refused or did not verify (leases still held, target not empty, row counts differ)' },
   REEF_STATE_OPEN: { class: 'fatal', summary: 'the state store cannot be opened (missing folder, permissions, not a SQLite file)' },
   REEF_STATE_READ: { class: 'fatal', alsoAs: ['transient'], summary: 'the state store could not be read (retried when busy, locked or an I/O error, else fatal)' },
   REEF_STATE_TOO_NEW: { class: 'fatal', summary: 'the state store\'s schema is newer than this reef knows; upgrade reef' },
@@ -147,6 +151,21 @@ export const CATALOGUE = {
 
 export type ErrorCode = keyof typeof CATALOGUE;
 
+/** Codes declared by driver plugins at start-up (src/reconcilers/plugin.ts), beside reef's own. */
+const pluginCodes = new Map<string, CatalogueEntry>();
+
 export function entryOf(code: string): CatalogueEntry | undefined {
-  return Object.hasOwn(CATALOGUE, code) ? (CATALOGUE as Record<string, CatalogueEntry>)[code] : undefined;
+  if (Object.hasOwn(CATALOGUE, code)) return (CATALOGUE as Record<string, CatalogueEntry>)[code];
+  return pluginCodes.get(code);
+}
+
+/** Adds a plugin's codes; returns the first code already declared (nothing is added then), else undefined. */
+export function registerErrorCodes(entries: Record<string, CatalogueEntry>): string | undefined {
+  const clash = Object.keys(entries).find((code) => {
+    const existing = entryOf(code);
+    return existing !== undefined && existing !== entries[code];
+  });
+  if (clash) return clash;
+  for (const [code, entry] of Object.entries(entries)) pluginCodes.set(code, entry);
+  return undefined;
 }
