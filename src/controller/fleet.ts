@@ -15,6 +15,7 @@ import { MACHINE_VERSION, type InstanceMachine } from './instance/machine.js';
 import { topState } from './instance/state-of.js';
 import { observationKey } from './observe.js';
 import type { WriteBehind } from './write-behind.js';
+import { countFailure, type NodeFailures } from './node-failures.js';
 
 export interface TrackedInstance {
   rec: InstanceRecord;
@@ -57,7 +58,7 @@ export class Fleet {
   private readonly recentlyGone = new Map<string, number>();
   /** one resource section per endpoint instances live at (kept as refs appear): O(endpoints) per tick */
   private readonly placed = new Map<string, { resource: Implementation['resource']; endpoint: string }>();
-  private readonly failures = new Map<string, { count: number; lastAt: number; lastError?: string }>();
+  private readonly failures = new Map<string, NodeFailures>();
 
   constructor(private readonly deps: FleetDeps) {}
 
@@ -241,12 +242,8 @@ export class Fleet {
     this.deps.log[error ? 'warn' : 'info']({ node, instance: t.rec.id, from, to, ...(error ? { reason: error.message } : {}) }, message);
     this.deps.event({ node, instance: t.rec.id, kind: 'instance.transition', from, to, message, data: error ? { error } : undefined });
     if (to === 'failed' && !t.rec.destroyReason) {
-      // failures in a row: a node is only healthy again once it went a stable while without one. (Resetting on
-      // every ready would let a program that dies a few seconds after its checks pass crash-loop for ever.)
-      const now = this.deps.clock.now();
-      const f = this.failures.get(node);
-      const count = f && now - f.lastAt < this.deps.stableMs ? f.count + 1 : 1;
-      this.failures.set(node, { count, lastAt: now, lastError: error ? `${error.code}: ${error.message}` : f?.lastError });
+      // failures in a row, reset only by a stable while without one (node-failures.ts)
+      this.failures.set(node, countFailure(this.failures.get(node), this.deps.clock.now(), this.deps.stableMs, error));
     }
     if (TICK_ON.has(to) || (from === 'destroying' && isInProgress(to))) this.deps.requestTick();
   }
