@@ -210,8 +210,10 @@ export function createNovaDriver(deps: DriverDeps, options: NovaDriverOptions = 
     const servers = await listServers(session, tagged ? { tags: tag } : {}, ctx, options.pageSize);
     const floating = servers.length ? await attachedFloating(session, ctx) : new Map<string, string>();
     const out: Observation[] = [];
-    for (const server of servers) {
-      if (!isReefServer(server, req.infraId)) continue;
+    for (const listed of servers) {
+      if (!isReefServer(listed, req.infraId)) continue;
+      // Zed's list leaves out `fault`: the reason of a failed server costs one GET, for ERROR servers only
+      const server = listed.status === 'ERROR' && !listed.fault ? (await getServer(session, listed.id, ctx)) ?? listed : listed;
       const observation = toObservation(server, { driver: DRIVER_TYPE, endpoint, id: server.id }, floating.get(server.id));
       if (observation.exists) out.push(observation);
     }
