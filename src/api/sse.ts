@@ -40,9 +40,22 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, o: EventS
     lastWrite = Date.now();
     return res.write(chunk);
   };
+  // a store that pushes (PostgreSQL NOTIFY, from any replica) wakes the pump at once instead of at the next poll
+  let pumping = false;
+  let again = false;
+  const unwatch = o.store.watch?.((c) => {
+    if (c.kind !== 'events' || (o.infra !== undefined && c.infra !== o.infra) || closed) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    void pump();
+  });
   const close = () => {
     if (closed) return;
     closed = true;
+    unwatch?.();
     clearTimeout(timer);
     o.open.delete(close);
     res.end();
@@ -52,6 +65,7 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, o: EventS
   res.on('error', close);
 
   const pump = async () => {
+    pumping = true;
     try {
       for (let page = 0; page < PAGES_PER_POLL && !closed; page++) {
         const batch = await o.store.listEvents({ infra: o.infra, afterSeq: after, limit: PAGE });
@@ -66,7 +80,9 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, o: EventS
       // the store may be busy (another writer); the next poll retries from the same seq
       o.log.warn({ err }, 'event stream could not read the event log; retrying');
     }
-    if (!closed) timer = setTimeout(() => void pump(), o.pollMs);
+    pumping = false;
+    if (!closed) timer = setTimeout(() => void pump(), again ? 0 : o.pollMs);
+    again = false;
   };
   write(`retry: 2000\n: reef events after ${after}\n\n`);
   void pump();

@@ -139,7 +139,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--port <port>', 'port (0: any free one)', int('--port'), 5000)
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
     .option('--auth <file>', 'an auth file the API may use (repeatable): requests may name it, and its named resource entries are the dashboard\'s deploy targets', collect, [])
-    .action((o: { host: string; port: number; resync?: number; catalog: string[]; auth: string[] }) =>
+    .option('--lease-ttl <seconds>', 'how long an infra\'s lease outlives a replica that stopped renewing it (default 6)', int('--lease-ttl'))
+    .action((o: { host: string; port: number; resync?: number; leaseTtl?: number; catalog: string[]; auth: string[] }) =>
       run(async (a) => (await import('./commands/serve.js')).serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
 
   program.command('state').description('manage the state store')

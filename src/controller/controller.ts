@@ -5,7 +5,11 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { InfraRecord, Store } from '../state/store.js';
+import type { Fence, InfraRecord, Store } from '../state/store.js';
+import { fencedView } from '../state/fenced.js';
+import { HeldLease } from './held-lease.js';
+import { gateRegistry } from './lease-gate.js';
+import { decideShare } from './share.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { AuthFile } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
@@ -53,7 +57,10 @@ export class Controller {
   private readonly clock: Clock;
   private readonly options: ControllerOptions;
   private readonly limiters = new Map<string, EndpointLimiter>();
-  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown; seen: number }>();
+  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown; seen: number; lease: HeldLease }>();
+  private unwatch?: () => void;
+  /** what fencing refused, for logs, tests and the chaos report */
+  readonly fencing = { writesRefused: 0, actsRefused: 0, leasesLost: 0, takeOvers: 0, handedBack: 0 };
   /** infras whose attach failed (serve): each waits out its own backoff; the others are not held up */
   private readonly attachFailures = new Map<string, RetryState & { retryAt: number; seenAt?: number }>();
   private serving = false;
@@ -101,13 +108,24 @@ export class Controller {
   /** Keeps every active or destroying infra in the store reconciled, picking up new ones, until stop(). */
   async serve(): Promise<void> {
     this.serving = true;
+    // another replica changed an infra's desired state: its runtime here (if any) looks now; a new infra is discovered
+    this.unwatch = this.deps.store.watch?.((c) => {
+      if (c.kind !== 'desired') return;
+      const entry = this.runtimes.get(c.infra);
+      if (entry) entry.runtime.wake();
+      else this.discoverSoon();
+    });
     await this.discover();
   }
 
   async stop(): Promise<void> {
+    const wasServing = this.serving;
     this.serving = false;
+    this.unwatch?.();
     if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
     await Promise.all([...this.runtimes.keys()].map((id) => this.detach(id)));
+    // leases are released by detach; leaving the replica set lets the others grow their shares at once
+    if (wasServing) await this.deps.store.leaveReplicas(this.holder).catch(() => {});
   }
 
   statusOf(infraId: string): RuntimeStatus | undefined {
@@ -129,8 +147,14 @@ export class Controller {
     if (entry) entry.runtime.wake();
     else if (this.serving) {
       this.attachFailures.delete(infraId);
-      void this.attachIsolated(infraId);
+      this.discoverSoon();
     }
+  }
+
+  private discoverSoon(): void {
+    if (!this.serving) return;
+    if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
+    this.discoverTimer = this.clock.setTimeout(() => void this.discover(), 0);
   }
 
   /**
@@ -138,23 +162,43 @@ export class Controller {
    * own: one that cannot be (its store rows cannot be read, its runtime cannot start) is reported once, waits out
    * its own backoff, and holds no lease meanwhile; the infras after it are attached all the same.
    */
+  private discovering = false;
+
   private async discover(): Promise<void> {
-    if (!this.serving) return;
+    if (!this.serving || this.discovering) return;
+    this.discovering = true;
     try {
-      for (const infra of await this.deps.store.listInfras()) {
-        if (infra.status === 'destroyed') continue;
+      const store = this.deps.store;
+      const now = this.clock.now();
+      await store.heartbeat(this.holder, this.options.leaseTtlMs, now);
+      const [infras, replicas, leases] = await Promise.all([store.listInfras(), store.listReplicas(now), store.listLeases()]);
+      const wanted = infras.filter((i) => i.status !== 'destroyed');
+      for (const infra of wanted) {
         const entry = this.runtimes.get(infra.id);
         // changed by another process (apply, scale, destroy): its runtime looks now, even while backing off
         if (entry && infra.updatedAt !== entry.seen) {
           entry.seen = infra.updatedAt;
           entry.runtime.wake();
         }
-        if (!entry) await this.attachIsolated(infra.id, infra.updatedAt);
       }
+      // a lease whose holder is a dead process on this host counts as free: it is taken over at once
+      const leased = new Map(leases.filter((l) => l.expiresAt > now && l.holder !== this.holder && !isDeadLocalHolder(l.holder)).map((l) => [l.infraId, l.holder]));
+      const d = decideShare({ me: this.holder, replicas: Math.max(1, replicas.length), infras: wanted.map((i) => i.id), leased, mine: new Set(this.runtimes.keys()) });
+      for (const id of d.handBack) {
+        this.deps.log.info({ infra: id, share: d.share }, `handing ${id} back: this replica holds more than its share of ${d.share}`);
+        this.fencing.handedBack++;
+        await this.detach(id);
+      }
+      const updatedAt = new Map(wanted.map((i) => [i.id, i.updatedAt]));
+      for (const id of d.take) await this.attachIsolated(id, updatedAt.get(id));
     } catch (err) {
       this.deps.log.error({ err }, 'could not read the store; retrying');
+    } finally {
+      this.discovering = false;
     }
-    this.discoverTimer = this.clock.setTimeout(() => void this.discover(), this.options.pollMs * 2);
+    if (!this.serving) return;
+    if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
+    this.discoverTimer = this.clock.setTimeout(() => void this.discover(), Math.min(this.options.pollMs * 2, this.options.leaseTtlMs / 3));
   }
 
   private async attachIsolated(infraId: string, updatedAt?: number): Promise<void> {
@@ -178,9 +222,11 @@ export class Controller {
     if (existing) return existing.runtime;
     const infra = await this.deps.store.getInfra(infraId);
     if (!infra) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${infraId}" in the store`);
-    if (!(await this.acquire(infraId))) return undefined;
+    const sentAt = this.clock.now();
+    const fence = await this.acquire(infraId);
+    if (!fence) return undefined;
     try {
-      return await this.startRuntime(infra);
+      return await this.startRuntime(infra, new HeldLease(fence, sentAt, this.options.leaseTtlMs, this.clock));
     } catch (e) {
       // no lease without a runtime behind it
       await this.detach(infraId);
@@ -189,12 +235,25 @@ export class Controller {
     }
   }
 
-  private async startRuntime(infra: InfraRecord): Promise<InfraRuntime> {
+  private async startRuntime(infra: InfraRecord, lease: HeldLease): Promise<InfraRuntime> {
     const infraId = infra.id;
+    const log = this.deps.log.child({ infra: infraId, epoch: lease.fence.epoch });
+    log.info(`holding the lease of ${infraId} (epoch ${lease.fence.epoch})`);
+    // every controller write for this infra carries the fence; a refused one means another replica has it now
+    const store = fencedView(this.deps.store, lease.fence, (err) => {
+      this.fencing.writesRefused++;
+      if (lease.isLost) return;
+      lease.markLost();
+      log.warn({ err }, `a write for ${infraId} was refused: epoch ${lease.fence.epoch} is over; stopping here`);
+      void this.lose(infraId, lease);
+    });
+    const registry = gateRegistry(this.deps.registry, lease, () => {
+      this.fencing.actsRefused++;
+    });
     const runtime = new InfraRuntime(
       {
-        store: this.deps.store,
-        registry: this.deps.registry,
+        store,
+        registry,
         clock: this.clock,
         log: this.deps.log,
         options: this.options,
@@ -203,13 +262,26 @@ export class Controller {
       },
       infra,
     );
-    const entry = { runtime, renew: undefined as unknown, seen: infra.updatedAt };
+    const entry = { runtime, renew: undefined as unknown, seen: infra.updatedAt, lease };
     this.runtimes.set(infraId, entry);
     const renew = async () => {
-      const ok = await this.deps.store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now()).catch(() => false);
-      if (!ok) {
-        this.deps.log.warn({ infra: infraId }, 'lost the lease to another controller; stopping here');
-        await this.detach(infraId);
+      const sentAt = this.clock.now();
+      let fence: Fence | undefined | 'unknown';
+      try {
+        fence = await this.deps.store.takeLease(infraId, this.holder, this.options.leaseTtlMs, sentAt);
+      } catch (err) {
+        // the store did not answer (restart, fail-over): keep the runtime while the lease may still be ours; the gate stops acting meanwhile
+        fence = 'unknown';
+        if (lease.expired()) {
+          log.warn({ err }, `could not renew the lease of ${infraId} within its time; giving it up`);
+          await this.lose(infraId, lease);
+          return;
+        }
+        log.warn({ err }, `could not renew the lease of ${infraId}; retrying`);
+      }
+      if (fence !== 'unknown' && (!fence || !lease.renewed(fence.epoch, sentAt))) {
+        log.warn(`lost the lease of ${infraId} to another controller (epoch ${lease.fence.epoch} is over); stopping here`);
+        await this.lose(infraId, lease);
         return;
       }
       if (runtime.status.phase === 'destroyed') {
@@ -224,14 +296,34 @@ export class Controller {
   }
 
   /** Takes the lease; a lease whose holder is a dead process on this host is taken over at once, not after its TTL. */
-  private async acquire(infraId: string): Promise<boolean> {
+  private async acquire(infraId: string): Promise<Fence | undefined> {
     const store = this.deps.store;
-    if (await store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now())) return true;
-    const lease = await store.getLease(infraId);
-    if (!lease || !isDeadLocalHolder(lease.holder)) return false;
-    this.deps.log.info({ infra: infraId }, `taking over the lease of ${lease.holder}, which is no longer running`);
-    await store.releaseLease(infraId, lease.holder);
-    return store.acquireLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now());
+    const previous = await store.getLease(infraId);
+    let fence = await store.takeLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now());
+    if (!fence) {
+      const lease = await store.getLease(infraId);
+      if (!lease || !isDeadLocalHolder(lease.holder)) return undefined;
+      this.deps.log.info({ infra: infraId }, `taking over the lease of ${lease.holder}, which is no longer running`);
+      await store.releaseLease(infraId, lease.holder);
+      fence = await store.takeLease(infraId, this.holder, this.options.leaseTtlMs, this.clock.now());
+    }
+    if (fence && previous && previous.holder !== this.holder) {
+      this.fencing.takeOvers++;
+      this.deps.log.info({ infra: infraId, from: previous.holder, epoch: fence.epoch }, `took ${infraId} over from ${previous.holder} (epoch ${fence.epoch})`);
+    }
+    return fence;
+  }
+
+  /** The lease is gone (or cannot be confirmed in time): stop acting, without releasing what may be another's now. */
+  private async lose(infraId: string, lease: HeldLease): Promise<void> {
+    const entry = this.runtimes.get(infraId);
+    if (!entry || entry.lease !== lease) return;
+    lease.markLost();
+    this.fencing.leasesLost++;
+    this.runtimes.delete(infraId);
+    this.clock.clearTimeout(entry.renew);
+    await entry.runtime.stop();
+    if (this.serving) this.discoverSoon();
   }
 
   private async detach(infraId: string): Promise<void> {

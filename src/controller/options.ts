@@ -35,5 +35,6 @@ export const DEFAULT_OPTIONS: ControllerOptions = {
   requeue: { baseMs: 1000, maxMs: 60_000 },
   rand: Math.random,
   stableMs: 60_000,
-  leaseTtlMs: 15_000,
+  // a killed replica's infras are taken over within this (plus one discovery round); `reef serve --lease-ttl`
+  leaseTtlMs: 6_000,
 };

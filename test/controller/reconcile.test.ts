@@ -229,3 +229,33 @@ describe('programs that die after their checks pass', () => {
     expect(events.filter((e) => e.kind === 'node.failed')).toHaveLength(1);
   });
 });
+
+describe('fenced leases (SQLite)', () => {
+  it('a controller whose lease was taken over stops, writes nothing more and creates nothing', async () => {
+    await h.store.putInfra(infraSpec('f1', [node('worker', { min: 2, max: 6 })]));
+    const first = h.controller({ leaseTtlMs: 600 });
+    await first.serve();
+    const waitFor = (check: () => boolean) => new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (check()) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 20);
+    });
+    await waitFor(() => h.cloud.count('f1') === 2);
+    // as if `first` had been paused past its lease: another holder takes it over (and does not act itself)
+    const old = (await h.store.listLeases()).find((l) => l.infraId === 'f1')!;
+    const next = (await h.store.takeLease('f1', 'intruder', 60_000, old.expiresAt + 1))!;
+    expect(next.epoch).toBeGreaterThan(old.epoch);
+    await h.store.setTarget('f1', 'worker', 5);
+    await waitFor(() => first.fencing.leasesLost === 1);
+    expect(first.statusOf('f1')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.cloud.count('f1')).toBe(2);
+    expect((await h.store.listInstances('f1')).length).toBe(2);
+    const audit = await h.store.listLeaseAudit('f1');
+    expect(audit.map((r) => [r.holder, r.epoch])).toEqual([[first.holder, old.epoch]]);
+    expect((await h.store.getLease('f1'))?.holder).toBe('intruder');
+  });
+});

@@ -19,6 +19,8 @@ export interface ServeOptions {
   tokenFile?: string;
   /** seconds between drift checks of a converged infra */
   resync?: number;
+  /** seconds a replica's lease on an infra lasts without renewal (take-over time after a crash) */
+  leaseTtl?: number;
   /** operator's catalog folders, besides the shipped one */
   catalog?: string[];
   /** auth files whose named resource entries are deploy targets (by name; the files stay on the server) */
@@ -33,7 +35,7 @@ export async function serveCommand(app: App, opts: ServeOptions): Promise<number
   const catalog = { entries, targets: [...localTargets(entries.entries.flatMap((e) => Object.keys(e.clouds))), ...named] };
   const twice = catalog.targets.find((t, i) => catalog.targets.findIndex((u) => u.name === t.name) !== i);
   if (twice) throw new UsageError(`deploy target "${twice.name}" is named twice (auth entry names must be unique and differ from dummy, docker)`);
-  const controller = app.controller(opts.resync ? { resyncMs: opts.resync * 1000 } : {});
+  const controller = app.controller({ ...(opts.resync ? { resyncMs: opts.resync * 1000 } : {}), ...(opts.leaseTtl ? { leaseTtlMs: opts.leaseTtl * 1000 } : {}) });
   const authPolicy = { files: (opts.auth ?? []).map((f) => resolve(f)), dirs: [join(app.stateDir, 'auth')] };
   const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog, authPolicy });
   await api.listen({ host: opts.host, port: opts.port });
