@@ -18,7 +18,6 @@ import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
 import { addOccopusCommands } from './occopus.js';
 import { LiveProgress, wantsLive } from './progress/live.js';
-import { stateMigrateCommand } from './commands/state.js';
 import { RemoteClient, remoteApply, remoteDeploy, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
 
 const int = (name: string, signed = false) => (v: string) => {
@@ -148,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
     .requiredOption('--from <path>', 'SQLite state file')
     .requiredOption('--to <url>', 'postgres://… of an empty database')
     .action(async (o: { from: string; to: string }) => {
-      exitCode = await stateMigrateCommand(o, program.opts<GlobalOptions>().output === 'json');
+      exitCode = await (await import('./commands/state.js')).stateMigrateCommand(o, program.opts<GlobalOptions>().output === 'json');
     });
 
   try {
