@@ -14,7 +14,7 @@ const LAYERS: string[][] = [
   ['catalog'], // catalog entries → specs, used by both surfaces
   ['ops'], // what a person can ask of reef, written once
   ['controller'], // reconciliation: leases, runtimes, plan, instance machines
-  ['conformance'], // the driver contract's shared checks (plugins run them)
+  ['conformance', 'sdk'], // the driver contract's shared checks and the types a plugin imports
   ['reconcilers'], // drivers, health checks, contextualisation, config managers
   ['schemas'], // descriptors → validated specs, templates
   ['state'], // the store
