@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('reef')
     .description('Deploy virtual infrastructures described in Occopus format, and keep them at their desired state.')
     .option('--state <path|url>', 'state store: an SQLite file, or postgres://… (env REEF_STATE)', undefined)
-    .option('--log-level <level>', 'trace | debug | info | warn | error | silent', undefined)
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--server <url>', 'use a running reef serve (status, apply, scale, destroy, logs, import)')
     .option('-v, --verbose', 'print every instance transition (on a terminal: instead of the live progress display)', false)

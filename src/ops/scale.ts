@@ -20,6 +20,10 @@ export interface ScaleResult {
 export async function scaleNode(deps: OpsDeps, infraId: string, node: string, input: ScaleInput, where?: string): Promise<ScaleResult> {
   const { store } = deps;
   const nodes = await requireNodes(deps, infraId, where);
+  const infra = await store.getInfra(infraId);
+  if (infra?.status === 'destroyed' || infra?.status === 'destroying') {
+    throw new FatalError('REEF_INFRA_DESTROYED', `infra ${infraId} is ${infra.status}: apply it again to re-create it, then scale`);
+  }
   const current = nodes.find((n) => n.name === node);
   if (!current) throw new FatalError('REEF_SCALE_UNKNOWN_NODE', `infra ${infraId} has no node "${node}" (nodes: ${nodes.map((n) => n.name).join(', ')})`);
   const target = input.to ?? current.target + (input.by ?? (input.instance !== undefined ? -1 : 0));

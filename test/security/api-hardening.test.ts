@@ -121,3 +121,17 @@ describe('token file (D14)', () => {
     }
   });
 });
+
+describe('a destroyed infra is not scaled (D15)', () => {
+  it('409 REEF_INFRA_DESTROYED on the Occopus and /v1 scale routes', async () => {
+    expect((await h.api.inject({ method: 'PUT', url: '/v1/infras/sec-gone', headers: AUTH, payload: { infra: INFRA.replace('sec-api', 'sec-gone'), nodes: NODES } })).statusCode).toBe(200);
+    await h.waitFor('sec-gone', (x) => x.converged);
+    await h.api.inject({ method: 'DELETE', url: '/v1/infras/sec-gone', headers: AUTH });
+    await h.waitFor('sec-gone', (x) => x.status === 'destroyed');
+    const occopus = await h.api.inject({ method: 'POST', url: '/infrastructures/sec-gone/scaleto/a/5', headers: AUTH });
+    expect(occopus.statusCode).toBe(409);
+    expect(occopus.json()).toMatchObject({ code: 'REEF_INFRA_DESTROYED' });
+    const v1 = await h.api.inject({ method: 'PUT', url: '/v1/infras/sec-gone/nodes/a/scale', headers: AUTH, payload: { by: 1 } });
+    expect(v1.statusCode).toBe(409);
+  });
+});
