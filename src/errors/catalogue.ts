@@ -118,6 +118,7 @@ export const CATALOGUE = {
   REEF_NOVA_UNREACHABLE: { class: 'unreachable', summary: 'an OpenStack endpoint does not answer (connection refused or reset, DNS)' },
   REEF_NOVA_USERDATA_TOO_LARGE: { class: 'fatal', summary: 'the rendered cloud-init is more than Nova\'s 65535 bytes of base64 (about 48 KiB)' },
   REEF_LEASE_LOST: { class: 'conflict', summary: "a write was refused: this controller no longer holds the infra's lease (another one took over)" },
+  REEF_LEASE_UNTRUSTED: { class: 'transient', summary: 'a create or destroy was held back: the infra\'s lease has not been renewed recently enough to be trusted (retried once it is renewed)' },
   REEF_PLUGIN_INVALID: { class: 'input', summary: 'a driver plugin does not export a valid plugin (type, resourceSchema, createDriver, errors); the message names the field' },
   REEF_PLUGIN_NOT_FOUND: { class: 'input', summary: 'a driver plugin (package or file) cannot be found or imported' },
   REEF_REMOTE_FAILED: { class: 'fatal', summary: 'reef serve answered an HTTP error without a reef error code' },
