@@ -33,7 +33,8 @@ describeOpenStack('nova under reef serve, and kill -9 mid-create', (env) => {
     const site = novaSite(env, 'serve', { endpoint, projectId, networkId: env.networkId });
     sites.push(site);
     let log = '';
-    server = spawn(process.execPath, [REEF, '--state', join(site.dir, 'state.db'), '--log-level', 'info', 'serve', '--port', '0'],
+    server = spawn(process.execPath, [REEF, '--state', join(site.dir, 'state.db'), '--log-level', 'info', 'serve', '--port', '0',
+      '--auth', join(site.dir, 'auth.yaml')],
       { cwd: site.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout?.on('data', (d) => (log += d));
     server.stderr?.on('data', (d) => (log += d));
