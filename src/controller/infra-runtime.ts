@@ -71,6 +71,8 @@ export class InfraRuntime {
   private driversFor?: number;
   private problem?: InfraProblem;
   private stopped = false;
+  /** instance rows read by start(), tracked by the first reconcile that has its drivers (see resumeMachines) */
+  private toResume: InstanceRecord[] | undefined;
 
   constructor(private readonly deps: RuntimeDeps, private infra: InfraRecord) {
     this.spec = infra.spec;
@@ -132,11 +134,21 @@ export class InfraRuntime {
    */
   async start(): Promise<void> {
     this.nodes = await this.deps.store.getNodes(this.infra.id);
-    for (const rec of await this.deps.store.listInstances(this.infra.id)) {
-      if (rec.state === 'gone') continue;
+    this.toResume = (await this.deps.store.listInstances(this.infra.id)).filter((rec) => rec.state !== 'gone');
+    this.requestTick();
+  }
+
+  /**
+   * Resumed machines may be mid-call (a create whose answer was lost): they run again only once the drivers and
+   * credentials are loaded, or the repeated call would fail for want of them and the instance would be replaced,
+   * leaving what the first call launched behind.
+   */
+  private resumeMachines(): void {
+    if (!this.toResume) return;
+    for (const rec of this.toResume) {
       this.fleet.track(rec, rec.snapshot && rec.machineVersion === MACHINE_VERSION ? rec.snapshot : undefined);
     }
-    this.requestTick();
+    this.toResume = undefined;
   }
 
   async stop(): Promise<void> {
@@ -182,6 +194,7 @@ export class InfraRuntime {
     if (this.stopped) return { kind: 'done' };
     this.refreshAuth();
     await this.loadDrivers();
+    this.resumeMachines();
     const observed = await this.observe();
     const endpointErrors = this.noteEndpoints(observed);
     this.feed(observed);
