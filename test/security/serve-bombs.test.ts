@@ -2,13 +2,13 @@
  * The bombs of review 2 against a real `reef serve` subprocess on loopback: each is answered with a 400 at once,
  * the server stays responsive, and its peak RSS (VmHWM) stays small. Numbers are printed for the report.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REEF } from '../helpers/cli.js';
+import { startServe } from '../helpers/serve.js';
 
 let dir: string;
 let proc: ChildProcess;
@@ -19,19 +19,7 @@ const peakRssMiB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'reef-sec-serve-'));
-  proc = spawn(process.execPath, [REEF, 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', REEF_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reef serve did not start: ${err}`)), 30_000);
-    proc.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
+  ({ proc, url } = await startServe(dir, []));
 }, 40_000);
 
 afterAll(() => {
