@@ -56,7 +56,7 @@ export const CATALOGUE = {
   REEF_DUMMY_CLOUD_BUSY: { class: 'transient', summary: 'the simulated cloud file is locked by another process (retried)' },
   REEF_DUMMY_CLOUD_ERROR: { class: 'transient', summary: 'any other simulated-cloud failure, with its message (retried)' },
   REEF_DUMMY_FATAL: { class: 'fatal', summary: 'injected fatal create failure (fail_create.fatal)' },
-  REEF_DUMMY_NO_ADDRESS: { class: 'fatal', summary: 'every address of the dummy endpoint\'s /16 is in use' },
+  REEF_DUMMY_NO_ADDRESS: { class: 'fatal', summary: 'every address of the dummy endpoint\'s /8 is in use' },
   REEF_DUMMY_UNREACHABLE: { class: 'unreachable', summary: 'a dummy endpoint simulating an outage (unreachable: true) does not answer' },
   REEF_DUMMY_TRANSIENT: { class: 'transient', summary: 'injected transient create failure (fail_create.transient / times)' },
   REEF_EC2_ABORTED: { class: 'transient', summary: 'the call was cancelled' },

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { FatalError } from '../errors.js';
 
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** 10.77.x.y with x in 0..255 and y in 1..254. */
-const ADDRESS_CAPACITY = 256 * 254;
+/** addresses in one /16: A.B.x.y with x in 0..255 and y in 1..254 */
+const PER_16 = 256 * 254;
+/** A.b.x.y for every b: the prefix's /16 first, then the next ones, wrapping within A.0.0.0/8 */
+const ADDRESS_CAPACITY = 256 * PER_16;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS instances (
@@ -71,9 +73,17 @@ export function cloudFilePath(stateDir: string, endpoint: string): string {
   return join(stateDir, 'dummy-cloud', `${endpoint}.db`);
 }
 
+/**
+ * The seq-th address of an endpoint whose ip_prefix is "A.B" (or "A", meaning "A.0"): A.B.0.1 … A.B.255.254,
+ * then A.(B+1).0.1 …, wrapping within A.0.0.0/8, so an endpoint holds up to 256 × 65,024 instances. The first
+ * 65,024 are where they always were; a seq past the whole /8 wraps, and insert() skips addresses in use.
+ */
 export function addressOf(prefix: string, seq: number): string {
+  const [a, b = '0'] = prefix.split('.');
   const i = (seq - 1) % ADDRESS_CAPACITY;
-  return `${prefix}.${Math.floor(i / 254)}.${(i % 254) + 1}`;
+  const second = (Number(b) + Math.floor(i / PER_16)) % 256;
+  const j = i % PER_16;
+  return `${a}.${second}.${Math.floor(j / 254)}.${(j % 254) + 1}`;
 }
 
 /** Opens (creating if needed) one endpoint's file and prepares every statement once. */
@@ -169,7 +179,7 @@ export class CloudDb {
       this.insertRow.run(full);
       return full;
     }
-    throw new FatalError('REEF_DUMMY_NO_ADDRESS', `every address under ${row.ipPrefix}.0.0/16 is in use`);
+    throw new FatalError('REEF_DUMMY_NO_ADDRESS', `every address under ${row.ipPrefix.split('.')[0]}.0.0.0/8 is in use`);
   }
 
   close(): void {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../controller/clock.js';
 import type { CallContext } from '../driver.js';
 import { silentLogger } from '../../util/log.js';
-import { addressOf } from './cloud-db.js';
+import { addressOf, CloudDb, cloudFilePath } from './cloud-db.js';
 import { openDummyCloud, type DummyCloud } from './cloud.js';
 import { DummyDriver } from './driver.js';
 
@@ -66,10 +66,37 @@ afterEach(() => {
 });
 
 describe('dummy cloud', () => {
-  it('maps sequence numbers to addresses: .0.1 … .0.254, then .1.1, wrapping after 65,024', () => {
-    expect([1, 254, 255, 509, 65_024, 65_025].map((n) => addressOf('10.77', n))).toEqual([
-      '10.77.0.1', '10.77.0.254', '10.77.1.1', '10.77.2.1', '10.77.255.254', '10.77.0.1',
+  it('maps sequence numbers to addresses: .0.1 … .0.254, then .1.1; past 65,024 the next /16, wrapping within the /8', () => {
+    expect([1, 254, 255, 509, 65_024].map((n) => addressOf('10.77', n))).toEqual([
+      '10.77.0.1', '10.77.0.254', '10.77.1.1', '10.77.2.1', '10.77.255.254',
     ]);
+    // the first /16 is where addresses always were; the 65,025th used to wrap onto 10.77.0.1 (and a cloud of
+    // 65,025 live instances had no address left): it now opens 10.78
+    expect([65_025, 65_026, 2 * 65_024 + 1].map((n) => addressOf('10.77', n))).toEqual(['10.78.0.1', '10.78.0.2', '10.79.0.1']);
+    expect([65_024, 65_025].map((n) => addressOf('10.255', n))).toEqual(['10.255.255.254', '10.0.0.1']);
+    expect([1, 65_025].map((n) => addressOf('10', n))).toEqual(['10.0.0.1', '10.1.0.1']);
+    // after the whole /8 (256 × 65,024), seq wraps to the prefix's first address (insert skips those in use)
+    expect(addressOf('10.77', 256 * 65_024 + 1)).toBe('10.77.0.1');
+  });
+
+  it('hands one endpoint more than 65,536 unique addresses, each one stored with its row', () => {
+    const db = new CloudDb(cloudFilePath(stateDir, 'big'));
+    opened.push(db);
+    const N = 70_000;
+    const row = (i: number) => ({
+      instance_id: `i-${i}`, infra: 'big', node: 'w', created_at: 0, boot_delay: 0, die_after: null,
+      unhealthy_after: null, unhealthy: 0 as const, flavor: null, image: null, ipPrefix: '10.77',
+    });
+    const ips = db.db.transaction(() => Array.from({ length: N }, (_, i) => db.insert(row(i)).ip))();
+    expect(new Set(ips).size).toBe(N);
+    expect([ips[0], ips[65_023], ips[65_024], ips[N - 1]]).toEqual(['10.77.0.1', '10.77.255.254', '10.78.0.1', addressOf('10.77', N)]);
+    // an address already in use (a row a file from before this change placed by the old wrap-around) is skipped
+    db.db.prepare(`INSERT INTO instances (id, instance_id, infra, node, ip, created_at, boot_delay, unhealthy)
+                   VALUES ('old-1', 'old-1', 'big', 'w', ?, 0, 0, 0)`).run(addressOf('10.77', N + 1));
+    const next = db.db.transaction(() => db.insert(row(N)))();
+    expect(next.ip).toBe(addressOf('10.77', N + 2));
+    expect(db.countAll.get()!.n).toBe(N + 2);
+    expect(db.byInstance.get('i-69999')!.ip).toBe(ips[N - 1]);
   });
 
   it('counts and lists records, per infra or all', async () => {

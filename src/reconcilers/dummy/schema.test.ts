@@ -13,6 +13,7 @@ describe('dummy resourceSchema', () => {
       unhealthy_after: 500, unhealthy_probability: 0.2, unhealthy: false, seed: 42, ip_prefix: '192.168',
     };
     expect(validate(full), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ type: 'dummy', ip_prefix: '10' })).toBe(true);
   });
 
   it.each([

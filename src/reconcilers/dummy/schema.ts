@@ -52,8 +52,8 @@ export const resourceSchema = {
     seed: { type: 'integer', description: 'seed of every random choice (default 0)' },
     ip_prefix: {
       type: 'string',
-      pattern: '^(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})\\.(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})$',
-      description: 'first two octets of handed-out addresses (default "10.77")',
+      pattern: '^(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2}))?$',
+      description: 'first two octets of handed-out addresses (default "10.77"; "10" means "10.0"); past 65,024 instances the next /16s follow',
     },
   },
 } as const;
