@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every scenario in its own child process, results printed as tables and written to
- * bench/results.json. Options: --only scale,docker,recovery   --sizes 100,1000,10000   --reps 3   --kills 10
+ * bench/results.json. Options: --only scale,docker,recovery,nova,scale-out   --sizes 100,1000,10000   --reps 3
+ * --kills 10, and the scale-out section's (bench/scaleout/options.ts). A scenario that fails is one line of the
+ * report (section, size, the error's first line) and an entry of results.json's `failures`; the others still run.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -9,6 +11,7 @@ import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { runChild, repoRoot } from './lib/child.js';
 import { check, type Target } from './lib/targets.js';
+import { Failures } from './lib/failures.js';
 
 interface RawResult { n: number; concurrency: number; wallMs: number; cpuMs: number; peakRssMb: number }
 interface ReefResult {
@@ -35,14 +38,17 @@ const concurrency = values.concurrency!;
 const started = Date.now();
 const fmt = (x: number | null | undefined, d = 0) => (typeof x === 'number' ? x.toFixed(d) : '–');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const failures = new Failures();
 
 const scale: Array<{ raw: RawResult; reef: ReefResult }> = [];
 if (only.has('scale')) {
   for (const n of sizes) {
     process.stderr.write(`bench: ${n} dummy instances…\n`);
-    const raw = await runChild<RawResult>('scale/raw-creates.js', [String(n), concurrency], 120_000);
-    const reef = await runChild<ReefResult>('scale/reef-deploy.js', [String(n), concurrency], 300_000);
-    scale.push({ raw, reef });
+    await failures.guard('scale', `N=${n}`, async () => {
+      const raw = await runChild<RawResult>('scale/raw-creates.js', [String(n), concurrency], 120_000 + n * 5);
+      const reef = await runChild<ReefResult>('scale/reef-deploy.js', [String(n), concurrency], 300_000 + n * 20);
+      scale.push({ raw, reef });
+    });
   }
 }
 
@@ -52,17 +58,17 @@ const dockerWanted = only.has('docker') || only.has('recovery');
 const dockerDown = dockerWanted ? await dockerProblem() : undefined;
 if (only.has('docker')) {
   process.stderr.write('bench: Docker deploy (reef, dockerode, docker-compose)…\n');
-  docker = dockerDown ? { skipped: dockerDown } : await runChild<DeployResult>('docker/deploy.js', [values.reps!], 600_000);
+  docker = dockerDown ? { skipped: dockerDown } : await failures.guard('docker', '50 containers', () => runChild<DeployResult>('docker/deploy.js', [values.reps!], 600_000));
 }
 if (only.has('recovery')) {
   process.stderr.write('bench: Docker recovery…\n');
-  recovery = dockerDown ? { skipped: dockerDown } : await runChild<RecoveryResult>('docker/recovery.js', [values.kills!, '5'], 300_000);
+  recovery = dockerDown ? { skipped: dockerDown } : await failures.guard('recovery', `${values.kills} kills`, () => runChild<RecoveryResult>('docker/recovery.js', [values.kills!, '5'], 300_000));
 }
 
 let nova: NovaResult | { skipped: string } | undefined;
 if (only.has('nova')) {
   process.stderr.write('bench: OpenStack (nova) 20 servers, reef vs direct API…\n');
-  nova = await runChild<NovaResult | { skipped: string }>('nova/deploy.js', ['20'], 2_400_000);
+  nova = await failures.guard('nova', '20 servers', () => runChild<NovaResult | { skipped: string }>('nova/deploy.js', ['20'], 2_400_000));
 }
 
 // ---- tables ----
@@ -113,13 +119,14 @@ const targets: Target[] = [
 const tt = new Table({ head: ['target', 'goal', 'measured', 'met'], style: { head: [], border: [] } });
 for (const t of targets) tt.push([t.what, t.goal, t.measured, t.met === null ? '–' : t.met ? 'yes' : 'NO']);
 out.push(tt.toString());
+if (failures.list.length) out.push(failures.report());
 process.stdout.write(`${out.join('\n\n')}\n`);
 
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   totalSeconds: Math.round((Date.now() - started) / 1000),
-  scale, docker, recovery, nova, targets,
+  scale, docker, recovery, nova, targets, failures: failures.list,
 };
 const file = join(repoRoot(), 'bench', 'results.json');
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
