@@ -37,3 +37,16 @@ export function redactUrl(url: string): string {
     return 'postgres://(unparsable URL)';
   }
 }
+
+const ignore = (): void => {};
+
+/**
+ * A client checked out of the pool has no error listener of the pool's: without one, a connection the server
+ * cuts mid-transaction (restart, fail-over, pg_terminate_backend) is an unhandled 'error' event that kills the
+ * process. The query in flight rejects all the same (a transient store error) and the broken client is dropped
+ * on release; the listener stays for the client's life (added once), so a late 'error' is harmless too.
+ */
+export function survivesCut<C extends { on(e: 'error', f: () => void): unknown; listeners(e: 'error'): unknown[] }>(client: C): C {
+  if (!client.listeners('error').includes(ignore)) client.on('error', ignore);
+  return client;
+}

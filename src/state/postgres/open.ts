@@ -8,7 +8,7 @@ import type { Logger } from '../../util/log.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import type { Migration } from '../sqlite/migrations.js';
 import { PostgresStore } from './store.js';
-import { redactUrl } from './errors.js';
+import { redactUrl, survivesCut } from './errors.js';
 
 // BIGINT (ms timestamps, seq, epochs) as numbers: they stay far below 2^53
 const INT8_OID = 20;
@@ -59,7 +59,7 @@ export async function schemaVersionPg(pool: pg.Pool): Promise<number> {
 }
 
 async function migratePg(pool: pg.Pool, migrations: readonly Migration[], where: string): Promise<number[]> {
-  const client = await pool.connect();
+  const client = survivesCut(await pool.connect());
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

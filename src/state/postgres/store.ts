@@ -13,6 +13,7 @@ import type {
   NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
+import { survivesCut } from './errors.js';
 import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
 import { followSpec } from '../sqlite/node-rows.js';
 import {
@@ -316,6 +317,7 @@ export class PostgresStore implements Store {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
+      survivesCut(client);
       await client.query('BEGIN');
       if (fence) await checkFence(client, fence);
       const result = await fn(client);
