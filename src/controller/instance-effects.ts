@@ -16,6 +16,7 @@ import type { Clock } from './clock.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { InstanceContext, InstanceEffects } from './instance/types.js';
 import type { Logger } from '../util/log.js';
+import type { HostKeys } from './host-keys.js';
 
 
 export interface EffectsDeps {
@@ -28,8 +29,8 @@ export interface EffectsDeps {
   driver(type: string): Promise<Driver>;
   limiter(resource: ResourceSection): EndpointLimiter;
   credentials(kind: 'resource' | 'config_management', section: Record<string, unknown>): Record<string, unknown> | undefined;
-  /** SSH host-key fingerprints seen per instance (trust on first use; a changed key is refused) */
-  hostKeys: Map<string, string>;
+  /** SSH host keys the instances are held to (trust on first use; a changed key is refused) */
+  hostKeys: HostKeys;
   clock: Clock;
   log: Logger;
 }
@@ -50,7 +51,6 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
   const resourceOf = (c: InstanceContext, impl: Implementation): ResourceSection => c.rendered?.resource ?? impl.resource;
   const sshTargetFor = async (c: InstanceContext, impl: Implementation, config: Implementation['config_management']): Promise<SshTarget | undefined> => {
     const resource = resourceOf(c, impl);
-    const known = c.hostKey ?? deps.hostKeys.get(c.instanceId);
     return connectionFor({
       driver: await deps.driver(resource.type),
       ref: c.ref ?? undefined,
@@ -59,7 +59,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       resourceCredentials: deps.credentials('resource', resource),
       configCredentials: config ? deps.credentials('config_management', config) : undefined,
       config,
-      hostKey: known ? { expected: known } : { onFirstSeen: (fp) => deps.hostKeys.set(c.instanceId, fp) },
+      hostKey: deps.hostKeys.policyFor(c.instanceId, c.hostKey),
     });
   };
 
@@ -103,7 +103,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const target = await sshTargetFor(c, implementation, config);
       if (!target) throw new TransientError('REEF_CONFIG_NO_ADDRESS', `${c.instanceId} has no address to configure yet`);
       await manager.configure({ target, config, variables: node.variables, instanceId: c.instanceId, node: node.name }, ctxFor(c, node.name, signal));
-      return { hostKey: c.hostKey ?? deps.hostKeys.get(c.instanceId) };
+      return { hostKey: deps.hostKeys.trusted(c.instanceId, c.hostKey) };
     },
 
     async checkHealth(c, signal) {

@@ -74,3 +74,18 @@ export function summarise(input: SummaryInput): RuntimeStatus {
       live === input.instances.length && nodes.every((n) => n.ready === n.target && n.actual === n.target));
   return { infraId: input.infra.id, phase, converged, settled: !busy, nodes, failedNodes, errors: input.errors, phases };
 }
+
+/** Ready instances the cloud has not shown running since their checks passed (a program may die at once). */
+export function unconfirmedReady(instances: Iterable<{ rec: InstanceRecord; seenRunningAt?: number }>): number {
+  let n = 0;
+  for (const t of instances) {
+    if (t.rec.state === 'ready' && !t.rec.destroyReason && (t.seenRunningAt ?? 0) < (t.rec.readyAt ?? 0)) n++;
+  }
+  return n;
+}
+
+/** Something is on its way (up, down, or unwell): the next reconcile comes at the poll period, not the resync. */
+export function isWaitingOnCloud(instances: Iterable<{ rec: InstanceRecord }>): boolean {
+  for (const t of instances) if (t.rec.state !== 'ready') return true;
+  return false;
+}
