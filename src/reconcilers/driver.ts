@@ -101,6 +101,11 @@ export interface CreateRequest<R extends ResourceSection = ResourceSection> {
 export interface CreateResult {
   ref: ResourceRef;
   addresses?: Addresses;
+  /**
+   * true when the create itself saw the resource running (Docker inspects after starting): the instance goes on
+   * without waiting for a list or an event to say so.
+   */
+  running?: boolean;
 }
 
 /** What checkHealth() gets: one created resource. */

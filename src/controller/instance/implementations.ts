@@ -74,6 +74,10 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
         const out = event.output as CreateResult;
         return { ref: out.ref, addresses: out.addresses ?? {}, createdRefAt: now(), lastError: null };
       }),
+      recordCreatedRunning: assign(({ event }: { event: AnyEvent }) => {
+        const out = event.output as CreateResult;
+        return { ref: out.ref, addresses: out.addresses ?? {}, createdRefAt: now(), lastError: null, seenRunning: true };
+      }),
       recordHostKey: assign({
         hostKey: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
           (event.output as ConfigureResult | undefined)?.hostKey ?? context.hostKey ?? null,

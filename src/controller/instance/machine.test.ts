@@ -50,6 +50,27 @@ describe('instance machine', () => {
     expect(actor.getSnapshot().context.addresses).toEqual({ ip: '10.0.0.1' });
   });
 
+  it('skips booting when the create itself saw the resource running (no wait for a list or an event)', async () => {
+    const clock = new SimulatedClock();
+    const { effects, calls } = fakeEffects({ createResource: async () => ({ ref, addresses: { ip: '10.0.0.2' }, running: true }) });
+    const actor = start(effects, clock);
+    const states: string[] = [];
+    actor.subscribe((s) => states.push(topState(s)));
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    expect(states).not.toContain('booting');
+    expect(actor.getSnapshot().context).toMatchObject({ ref, addresses: { ip: '10.0.0.2' }, seenRunning: true });
+    expect(calls.check).toBe(1);
+  });
+
+  it('still waits in booting when the create did not see the resource running', async () => {
+    const clock = new SimulatedClock();
+    const { effects } = fakeEffects({ createResource: async () => ({ ref, running: false }) });
+    const actor = start(effects, clock);
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('booting');
+  });
+
   it('retries two transient create errors with backoff, then succeeds (attempt = 2)', async () => {
     const clock = new SimulatedClock();
     let failures = 2;

@@ -3,6 +3,7 @@
  * effects (actors), time-dependent guards and delays are provided by makeInstanceImplementations().
  *
  *  pending → contextualising → creating → booting → configuring → checking → ready ⇄ unhealthy → failed
+ *  (creating → configuring when the create itself saw the resource running)
  *  destroying → gone   (from anywhere, on instance.destroy)
  */
 import { assign, fromPromise, setup } from 'xstate';
@@ -14,11 +15,13 @@ export const MACHINE_VERSION = 1;
 type EffectInput = { context: InstanceContext };
 const notProvided = (name: string) => () => Promise.reject(new Error(`instance actor ${name} not provided`));
 
+type Done = { target: string; guard?: 'createdRunning'; actions?: 'storeRendered' | 'recordCreated' | 'recordHostKey' | 'recordCreatedRunning' };
+
 /** The retry pattern, written once: transient errors back off until the deadline, others fail the instance. */
 // (the guard is one name, canRetry, because xstate's and([...]) does not type-check inside a reusable fragment)
 function retried<A extends 'renderContext' | 'createResource' | 'configure'>(
   actor: A,
-  onDone: { target: string; actions?: 'storeRendered' | 'recordCreated' | 'recordHostKey' },
+  onDone: Done | Done[],
 ) {
   return {
     initial: 'trying' as const,
@@ -67,6 +70,8 @@ export const instanceMachine = setup({
     unhealthyTooLong: () => false,
     hasRef: ({ context }) => Boolean(context.ref),
     hasConfig: ({ context }) => context.hasConfig,
+    /** the driver saw the resource running at the end of its create: nothing to wait for in booting */
+    createdRunning: ({ event }) => Boolean((event as { output?: CreateResult }).output?.running),
   },
   actions: {
     resetAttempt: assign({ attempt: 0 }),
@@ -77,6 +82,7 @@ export const instanceMachine = setup({
     recordError: () => {},
     storeRendered: () => {},
     recordCreated: () => {},
+    recordCreatedRunning: () => {},
     recordHostKey: () => {},
     recordObservation: () => {},
     recordProbes: () => {},
@@ -120,7 +126,10 @@ export const instanceMachine = setup({
       always: [{ guard: 'hasRef', target: 'booting' }, { target: 'contextualising' }],
     },
     contextualising: retried('renderContext', { target: '#instance.creating', actions: 'storeRendered' }),
-    creating: retried('createResource', { target: '#instance.booting', actions: 'recordCreated' }),
+    creating: retried('createResource', [
+      { guard: 'createdRunning', target: '#instance.configuring', actions: 'recordCreatedRunning' },
+      { target: '#instance.booting', actions: 'recordCreated' },
+    ]),
     booting: {
       on: {
         'instance.observed': [

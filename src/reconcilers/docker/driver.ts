@@ -14,6 +14,7 @@ import { buildContainerSpec } from './container-spec.js';
 import { parseEndpoint } from './endpoint.js';
 import { ensureImage, type ImageLoads } from './image.js';
 import { containerName } from './names.js';
+import { OwnStarts } from './own-starts.js';
 import { factsFromInspect, factsFromSummary, toObservation, type ContainerFacts } from './observation.js';
 import { demuxLogs, isOwnFailure, lastWords } from './output.js';
 import { DEFAULT_STOP_TIMEOUT_S, resourceSchema, type DockerResource } from './schema.js';
@@ -25,6 +26,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
   private readonly clients = new Map<string, Docker>();
   private readonly imageLoads: ImageLoads = new Map();
   private readonly watches = new Set<() => void>();
+  private readonly ownStarts = new OwnStarts();
 
   constructor(private readonly deps: Pick<DriverDeps, 'log'>) {}
 
@@ -48,23 +50,36 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     const spec = buildContainerSpec({ name, labels: req.labels, resource: req.resource, context: req.context });
     await ensureImage(docker, key, req.resource, ctx, this.imageLoads);
     const what = `create container ${name} (${spec.Image}) on ${key}`;
+    let id: string;
     try {
-      await dockerCall(ctx, what, (signal) => docker.createContainer({ ...spec, abortSignal: signal }));
+      id = (await dockerCall(ctx, what, (signal) => docker.createContainer({ ...spec, abortSignal: signal }))).id;
     } catch (e) {
       // 409: a create retried after a crash meets its own container; take it over instead of making a twin.
       if (rawStatus(e) !== 409) throw e;
       ctx.log.debug({ container: name }, 'docker create: name exists; adopting the existing container');
+      const found = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(name).inspect({ abortSignal: signal }));
+      if (found.Config.Labels?.[LABEL_KEYS.instance] !== req.labels.instance) {
+        throw new FatalError('REEF_DOCKER_NAME_TAKEN', `${what}: the name belongs to a container reef did not create for instance ${req.instanceId}`);
+      }
+      if (found.State.Status !== 'created') return this.created(toObservation(factsFromInspect(found), key));
+      id = found.Id;
     }
-    let info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(name).inspect({ abortSignal: signal }));
-    if (info.Config.Labels?.[LABEL_KEYS.instance] !== req.labels.instance) {
-      throw new FatalError('REEF_DOCKER_NAME_TAKEN', `${what}: the name belongs to a container reef did not create for instance ${req.instanceId}`);
+    const settle = this.ownStarts.note(id);
+    try {
+      await this.start(docker, id, `start container ${name} on ${key}`, ctx);
+      const info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(id).inspect({ abortSignal: signal }));
+      const observation = toObservation(factsFromInspect(info), key);
+      settle(observation);
+      return this.created(observation);
+    } finally {
+      settle(undefined); // a failed start or inspect: the watch inspects on its own (a no-op after the settle above)
     }
-    if (info.State.Status === 'created') {
-      await this.start(docker, info.Id, `start container ${name} on ${key}`, ctx);
-      info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(info.Id).inspect({ abortSignal: signal }));
-    }
-    const observation = toObservation(factsFromInspect(info), key);
-    return { ref: observation.ref, addresses: observation.exists ? observation.addresses : undefined };
+  }
+
+  private created(observation: Observation): CreateResult {
+    return observation.exists
+      ? { ref: observation.ref, addresses: observation.addresses, running: observation.phase === 'running' }
+      : { ref: observation.ref };
   }
 
   private async start(docker: Docker, id: string, what: string, ctx: CallContext): Promise<void> {
@@ -142,6 +157,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
       openEvents: (signal, since) =>
         docker.getEvents({ since: since as unknown as number, filters: { type: ['container'], label: [label] }, abortSignal: signal }),
       observe: (id, signal) => this.inspect(docker, key, id, { ...ctx, signal }),
+      startedByCreate: (id) => this.ownStarts.take(id),
       resync: (signal) => this.list(req, { ...ctx, signal }),
       onChange: req.onChange,
       absent: (id) => ({ exists: false, ref: { driver: this.type, endpoint: key, id } }),

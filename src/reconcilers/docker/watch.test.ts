@@ -45,6 +45,19 @@ it('formats Docker timestamps with nine nanosecond digits', () => {
 });
 
 describe('watchEvents', () => {
+  it("hands on create's own observation for a start it made, and inspects only when there is none", async () => {
+    const { streams, seen, deps, stop } = setup();
+    const own = running('mine');
+    deps.startedByCreate = (id) => (id === 'mine' ? Promise.resolve(own) : id === 'failed' ? Promise.resolve(undefined) : undefined);
+    await flush();
+    for (const id of ['mine', 'failed', 'other']) streams[0].write(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: id } }) + '\n');
+    await flush();
+    expect(seen.map((o) => o.ref.id)).toEqual(['mine', 'failed', 'other']);
+    expect(seen[0]).toBe(own);
+    expect(vi.mocked(deps.observe).mock.calls.map(([id]) => id)).toEqual(['failed', 'other']);
+    stop();
+  });
+
   it('observes each relevant event in order, even when lines are split across chunks', async () => {
     const { streams, seen, deps, stop } = setup();
     await flush();

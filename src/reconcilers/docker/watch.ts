@@ -17,6 +17,8 @@ export interface WatchDeps {
   /** every container the watch covers, after a reconnect. */
   resync(signal: AbortSignal): Promise<Observation[]>;
   onChange(observation: Observation): void;
+  /** for a container create() started and inspects itself: that observation, which its start event then uses */
+  startedByCreate?(id: string): Promise<Observation | undefined> | undefined;
   absent(id: string): Observation;
 }
 
@@ -74,7 +76,8 @@ export function watchEvents(deps: WatchDeps, ctx: CallContext): () => void {
     const id = event.Actor?.ID ?? event.id;
     if (!id || !isRelevant(event)) return;
     const action = event.Action ?? event.status;
-    emit(async () => (action === 'destroy' ? deps.absent(id) : deps.observe(id, controller.signal)));
+    const own = action === 'start' ? deps.startedByCreate?.(id) : undefined;
+    emit(async () => (action === 'destroy' ? deps.absent(id) : ((await own) ?? deps.observe(id, controller.signal))));
   };
 
   void (async () => {
