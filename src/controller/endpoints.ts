@@ -19,6 +19,8 @@ export interface EndpointDeps {
   credentials: CredentialsFn;
   clock: Clock;
   log: Logger;
+  /** the runtime's: aborting it closes every watch */
+  signal: AbortSignal;
 }
 
 export class EndpointPool {
@@ -88,7 +90,7 @@ export class EndpointPool {
       this.unwatch.push(
         driver.watch(
           { resource: t.resource, infraId, credentials: t.credentials, onChange },
-          { signal: new AbortController().signal, log: this.deps.log, clock: this.deps.clock },
+          { signal: this.deps.signal, log: this.deps.log, clock: this.deps.clock },
         ),
       );
     }

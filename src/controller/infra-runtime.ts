@@ -32,6 +32,7 @@ import { EndpointOutages } from './endpoint-outages.js';
 import { RecentlyGone, feedListed, feedPushed, untrackedOf } from './observation-feed.js';
 import { planInputOf } from './plan-input.js';
 import { HostKeys } from './host-keys.js';
+import { TransientError } from '../errors/index.js';
 
 export interface RuntimeDeps {
   store: Store;
@@ -74,6 +75,8 @@ export class InfraRuntime {
   private stopped = false;
   /** instance rows read by start(), tracked by the first reconcile that has its drivers (see resumeMachines) */
   private toResume: InstanceRecord[] | undefined;
+  /** aborted by stop(): the lists, collections and watches in flight end with it (machines' calls end with their actors) */
+  private readonly abort = new AbortController();
 
   constructor(private readonly deps: RuntimeDeps, infra: InfraRecord) {
     const { clock, options } = deps;
@@ -82,7 +85,7 @@ export class InfraRuntime {
     this.writer = new WriteBehind(deps.store, this.log);
     this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, unconfirmed: 0, errors: [] });
     const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(this.auth, kind, section);
-    this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: options.concurrency, credentials, clock, log: this.log });
+    this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: options.concurrency, credentials, clock, log: this.log, signal: this.abort.signal });
     const event = (e: Omit<NewEvent, 'time' | 'infra'>) => this.event(e);
     const requestTick = () => this.requestTick();
     this.recentlyGone = new RecentlyGone(clock);
@@ -106,7 +109,7 @@ export class InfraRuntime {
     });
     this.actuator = new Actuator({
       store: deps.store, desired: this.desired, fleet: this.fleet, endpoints: this.endpoints, writer: this.writer,
-      recentlyGone: this.recentlyGone, clock, log: this.log, signal: new AbortController().signal, event, requestTick,
+      recentlyGone: this.recentlyGone, clock, log: this.log, signal: this.abort.signal, event, requestTick,
       placements: () => this.recorder.placements(),
     });
     this.queue = new TickQueue({
@@ -151,9 +154,14 @@ export class InfraRuntime {
     this.toResume = undefined;
   }
 
+  /**
+   * Stops reconciling (shutdown, lease lost, infra destroyed or removed): cloud calls in flight are aborted, not
+   * awaited, and a reconcile that was waiting on one writes nothing more.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.abort.abort(new TransientError('REEF_ABORTED', `reconciling ${this.id} stopped`));
     for (const fn of this.stopListeners) fn();
     this.queue.stop();
     this.endpoints.stop();
@@ -202,6 +210,7 @@ export class InfraRuntime {
     await this.loadDrivers();
     this.resumeMachines();
     const observed = await this.observe();
+    if (this.stopped) return { kind: 'done' };
     const now = this.deps.clock.now();
     const endpointErrors = this.outages.note(observed, now);
     feedListed(this.fleet, observed, now);
@@ -269,7 +278,7 @@ export class InfraRuntime {
     return observeEndpoints(targets, this.id, {
       driver: (type) => this.endpoints.driver(type),
       limiter: (key) => this.endpoints.limiter(key),
-      ctx: { signal: new AbortController().signal, log: this.log, clock: this.deps.clock },
+      ctx: { signal: this.abort.signal, log: this.log, clock: this.deps.clock },
     });
   }
 
