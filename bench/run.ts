@@ -5,13 +5,15 @@
  * report (section, size, the error's first line) and an entry of results.json's `failures`; the others still run.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { runChild, repoRoot } from './lib/child.js';
 import { check, type Target } from './lib/targets.js';
 import { Failures } from './lib/failures.js';
+import { parseSize, runScaleOut, type ScaleOutResult } from './scaleout/section.js';
+import { scaleOutTables, scaleOutTargets } from './scaleout/report.js';
 
 interface RawResult { n: number; concurrency: number; wallMs: number; cpuMs: number; peakRssMb: number }
 interface ReefResult {
@@ -25,11 +27,18 @@ interface RecoveryResult { kills: number; workers: number; times: number[]; medi
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'scale,docker,recovery,nova' },
+    only: { type: 'string', default: 'scale,docker,recovery,nova,scale-out' },
     sizes: { type: 'string', default: '100,1000,10000' },
     reps: { type: 'string', default: '3' },
     kills: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '16' },
+    // scale-out section: INSTANCESxINFRAS for the SQLite/PostgreSQL/replicas comparison and for the big run ('none': skip)
+    'out-compare': { type: 'string', default: '10000x30' },
+    'out-big': { type: 'string', default: '100000x100' },
+    'out-replicas': { type: 'string', default: '3' },
+    'out-kills': { type: 'string', default: '5' },
+    'out-lease-ttl': { type: 'string', default: '6' },
+    'out-steady': { type: 'string', default: '8' },
   },
 });
 const only = new Set(values.only!.split(','));
@@ -63,6 +72,20 @@ if (only.has('docker')) {
 if (only.has('recovery')) {
   process.stderr.write('bench: Docker recovery…\n');
   recovery = dockerDown ? { skipped: dockerDown } : await failures.guard('recovery', `${values.kills} kills`, () => runChild<RecoveryResult>('docker/recovery.js', [values.kills!, '5'], 300_000));
+}
+
+let scaleOut: ScaleOutResult | undefined;
+if (only.has('scale-out')) {
+  process.stderr.write('bench: scale-out (reef serve replicas on SQLite and PostgreSQL)…\n');
+  scaleOut = await failures.guard('scale-out', 'options', () => runScaleOut({
+    compare: parseSize(values['out-compare']!, '--out-compare'),
+    big: values['out-big'] === 'none' ? undefined : parseSize(values['out-big']!, '--out-big'),
+    replicas: Number(values['out-replicas']),
+    kills: Number(values['out-kills']),
+    leaseTtlS: Number(values['out-lease-ttl']),
+    resyncS: 1,
+    steadyS: Number(values['out-steady']),
+  }, failures, loadavg));
 }
 
 let nova: NovaResult | { skipped: string } | undefined;
@@ -107,6 +130,8 @@ if (nova && !('skipped' in nova)) {
   out.push(t.toString());
 } else if (nova) out.push(`OpenStack: skipped (${nova.skipped})`);
 
+if (scaleOut) out.push(...scaleOutTables(scaleOut));
+
 const big = scale.find((s) => s.reef.n === 10_000)?.reef;
 const targets: Target[] = [
   check('10,000 dummy instances: time to all ready', '< 10 s', big && big.deployMs / 1000, 10, 's', 2),
@@ -115,6 +140,7 @@ const targets: Target[] = [
   check('Docker deploy vs plain dockerode', '< 1.2×', docker && !('skipped' in docker) ? docker.reefMs / docker.dockerodeMs : null, 1.2, '×', 2),
   check('Docker deploy vs docker-compose', '< 1.0×', docker && !('skipped' in docker) && docker.composeMs ? docker.reefMs / docker.composeMs : null, 1, '×', 2),
   check('recovery after docker kill (max of the kills)', '< 2 s', recovery && !('skipped' in recovery) ? recovery.maxMs / 1000 : null, 2, 's', 2),
+  ...(only.has('scale-out') ? scaleOutTargets(scaleOut) : []),
 ];
 const tt = new Table({ head: ['target', 'goal', 'measured', 'met'], style: { head: [], border: [] } });
 for (const t of targets) tt.push([t.what, t.goal, t.measured, t.met === null ? '–' : t.met ? 'yes' : 'NO']);
@@ -126,7 +152,8 @@ const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   totalSeconds: Math.round((Date.now() - started) / 1000),
-  scale, docker, recovery, nova, targets, failures: failures.list,
+  loadAverage: loadavg(),
+  scale, docker, recovery, nova, scaleOut, targets, failures: failures.list,
 };
 const file = join(repoRoot(), 'bench', 'results.json');
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
