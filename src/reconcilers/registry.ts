@@ -4,6 +4,7 @@
  */
 import type { Driver, DriverDeps, DriverFactory } from './driver.js';
 import { FatalError } from './errors.js';
+import { scrubbedDriver } from './scrubbed-driver.js';
 
 export interface DriverModule {
   type: string;
@@ -35,7 +36,8 @@ export class DriverRegistry {
       if (!module) {
         return Promise.reject(new FatalError('REEF_DRIVER_UNKNOWN', `unknown resource type "${type}" (known: ${this.types().join(', ')})`));
       }
-      driver = module.load().then((factory) => factory(this.deps));
+      // what a cloud says is masked and bounded here, for every driver (see scrubbed-driver.ts)
+      driver = module.load().then((factory) => scrubbedDriver(factory(this.deps)));
       this.drivers.set(type, driver);
     }
     return driver;

@@ -4,6 +4,7 @@ import { throwIfAny } from './diagnostics.js';
 import { authSchema } from './auth.schema.js';
 import { loadYamlFile } from './load.js';
 import { validateAt } from './validate.js';
+import { rememberAuthFile } from '../util/known-secrets.js';
 
 /** Reads and checks an auth file; throws SpecError. A missing section is an empty list. */
 export function loadAuthFile(file: string): AuthFile {
@@ -12,5 +13,7 @@ export function loadAuthFile(file: string): AuthFile {
   const value = doc.value ?? {};
   throwIfAny(validateAt(authSchema, value, doc));
   const raw = value as Partial<Record<keyof AuthFile, AuthFile['resource'] | null>>;
-  return { resource: raw.resource ?? [], config_management: raw.config_management ?? [] };
+  const auth = { resource: raw.resource ?? [], config_management: raw.config_management ?? [] };
+  rememberAuthFile(auth); // log lines mask these values from now on
+  return auth;
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { maskKnown, scrubWithKnown } from './known-secrets.js';
 
 export type { Logger };
 
@@ -22,6 +23,9 @@ export function createLogger(opts: LogOptions = {}): Logger {
     level: opts.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: undefined,
+    // the last net: every line, whoever wrote it, with known credential values and token/signature fields masked
+    hooks: { streamWrite: maskKnown },
+    serializers: { err: safeErr },
   };
   if (opts.pretty) {
     const transport = pino.transport({
@@ -40,6 +44,26 @@ export function createLogger(opts: LogOptions = {}): Logger {
   }
   // synchronous: a final table printed on stdout must come after every log line, not interleave with a buffer
   return opts.destination ? pino(base, opts.destination as never) : pino(base, pino.destination({ dest: 2, sync: true }));
+}
+
+const STACK_MAX = 4096;
+
+/**
+ * pino's error serializer, bounded: the message (with its causes') masked, on one line and cut like any cloud
+ * text, the stack masked and cut, and only plain fields kept (an SDK error's raw response, headers and body are not).
+ */
+function safeErr(e: unknown): unknown {
+  if (typeof e !== 'object' || e === null) return typeof e === 'string' ? scrubWithKnown(e) : e;
+  // a driver may log a plain {code, message} as err: bounded the same way
+  const raw = (e instanceof Error ? pino.stdSerializers.err(e) : e) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'message' && typeof value === 'string') out.message = scrubWithKnown(value);
+    else if (key === 'stack' && typeof value === 'string') out.stack = maskKnown(value.slice(0, STACK_MAX));
+    else if (typeof value === 'string') out[key] = scrubWithKnown(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
 }
 
 /** A logger that drops everything (tests, benchmarks). */
