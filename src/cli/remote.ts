@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { RemoteClient, descriptorText, type RemoteEvent } from './remote-client.js';
-import { eventLine, infrasTable, statusTable } from './render.js';
+import { eventLine, infraListJson, infrasTable, statusTable } from './render.js';
 import { endpointGaveUp, finalOutcome, timedOut } from './outcome.js';
 import { EXIT, UsageError } from './exit.js';
 import { parseSetArgs } from '../catalog/index.js';
@@ -20,7 +20,7 @@ const enc = encodeURIComponent;
 export async function remoteStatus(c: RemoteClient, id: string | undefined, json: boolean): Promise<number> {
   if (!id) {
     const { infras } = await c.call<{ infras: InfraSummaryView[] }>('GET', '/v1/infras');
-    if (json) out(JSON.stringify({ infrastructures: infras.map((i) => ({ id: i.id, status: i.status, generation: i.generation, ready: i.ready, total: i.total })) }));
+    if (json) out(JSON.stringify(infraListJson(infras)));
     else out(infrasTable(infras));
     return EXIT.ok;
   }

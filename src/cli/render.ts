@@ -26,8 +26,17 @@ export function age(from: number, now = Date.now()): string {
 /** `reef status`: one row per infra. */
 export function infrasTable(infras: InfraSummaryView[]): string {
   if (!infras.length) return 'no infrastructures';
-  return table(['INFRA', 'STATUS', 'NODES', 'READY', 'GEN', 'UPDATED'],
-    infras.map((i) => [i.id, i.status, i.nodes, `${i.ready}/${i.total}`, i.generation, age(Date.parse(i.updatedAt))]));
+  const rows = table(['INFRA', 'STATUS', 'NODES', 'READY', 'GEN', 'UPDATED'],
+    infras.map((i) => [i.id, i.broken ? 'BROKEN' : i.status, i.nodes, i.broken ? '?' : `${i.ready}/${i.total}`, i.generation, age(Date.parse(i.updatedAt))]));
+  const broken = infras.filter((i) => i.broken).map((i) => `${i.id} is broken: ${i.broken}`);
+  return [rows, ...broken].join('\n');
+}
+
+/** The list as `reef status -o json` prints it, locally and with --server. */
+export function infraListJson(infras: InfraSummaryView[]): { infrastructures: Array<Record<string, unknown>> } {
+  return {
+    infrastructures: infras.map((i) => ({ id: i.id, status: i.status, generation: i.generation, ready: i.ready, total: i.total, ...(i.broken ? { broken: i.broken } : {}) })),
+  };
 }
 
 /** `reef status ID`: one row per instance, then one line per node. */

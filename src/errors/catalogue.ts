@@ -142,6 +142,7 @@ export const CATALOGUE = {
   REEF_STATE_MIGRATE: { class: 'fatal', summary: 'copying an SQLite store into PostgreSQL was refused or did not verify (leases still held, target not empty, row counts differ)' },
   REEF_STATE_OPEN: { class: 'fatal', summary: 'the state store cannot be opened (missing folder, permissions, not a SQLite file)' },
   REEF_STATE_READ: { class: 'fatal', alsoAs: ['transient'], summary: 'the state store could not be read (retried when busy, locked or an I/O error, else fatal)' },
+  REEF_STATE_ROW_CORRUPT: { class: 'fatal', summary: 'a stored row of one infra cannot be read (a JSON column does not parse): that infra alone is reported broken; re-apply it to rewrite its spec' },
   REEF_STATE_TOO_NEW: { class: 'fatal', summary: 'the state store\'s schema is newer than this reef knows; upgrade reef' },
   REEF_STATE_UNKNOWN_INFRA: { class: 'not-found', summary: 'no infrastructure with that id in the store' },
   REEF_STATE_WRITE: { class: 'fatal', alsoAs: ['transient'], summary: 'the state store could not be written (retried when busy, full or an I/O error, else fatal, e.g. read-only)' },

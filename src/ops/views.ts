@@ -1,5 +1,6 @@
 /** What every surface shows of an infra (the /v1 JSON, the CLI's tables and -o json): auth paths and auth data are never part of them; source paths are. */
-import type { EventRecord, InfraRecord, InstanceRecord, NodeRecord, Store } from '../state/store.js';
+import { isBrokenInfra, type EventRecord, type InfraListing, type InfraRecord, type InstanceRecord, type NodeRecord, type Store } from '../state/store.js';
+import { isReefError } from '../errors/index.js';
 import { summarise, type RuntimeStatus } from '../controller/status.js';
 import { unknownInfra } from './infra.js';
 
@@ -13,6 +14,8 @@ export interface InfraSummaryView {
   total: number;
   createdAt: string;
   updatedAt: string;
+  /** set when a stored row of this infra cannot be read: what and where (the infra is not reconciled) */
+  broken?: string;
 }
 
 export interface InstanceView {
@@ -103,7 +106,23 @@ export function eventView(e: EventRecord): Record<string, unknown> {
   };
 }
 
-/** Every infra in one row each (`reef status`, GET /v1/infras). */
+/** An infra whose stored rows cannot be read: its row in the list says why; the counts are unknown (0). */
+export function brokenSummaryView(infra: InfraListing, broken: string): InfraSummaryView {
+  return {
+    id: infra.id, name: infra.name, status: infra.status, generation: infra.generation, nodes: 'spec' in infra ? infra.spec.nodes.length : 0,
+    ready: 0, total: 0, createdAt: iso(infra.createdAt), updatedAt: iso(infra.updatedAt), broken,
+  };
+}
+
+/** Every infra in one row each (`reef status`, GET /v1/infras); one whose rows cannot be read is listed as broken. */
 export async function infraSummaries(store: Store): Promise<InfraSummaryView[]> {
-  return Promise.all((await store.listInfras()).map(async (i) => summaryView(i, await store.listInstances(i.id))));
+  return Promise.all((await store.listInfras()).map(async (i) => {
+    if (isBrokenInfra(i)) return brokenSummaryView(i, i.broken);
+    try {
+      return summaryView(i, await store.listInstances(i.id));
+    } catch (e) {
+      if (isReefError(e) && e.code === 'REEF_STATE_ROW_CORRUPT') return brokenSummaryView(i, e.message);
+      throw e;
+    }
+  }));
 }

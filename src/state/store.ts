@@ -25,6 +25,21 @@ export interface InfraRecord {
   updatedAt: number;
 }
 
+/**
+ * An infra whose stored row cannot be read (a JSON column does not parse): `listInfras()` still lists it, with the
+ * reason, so every other infra is listed, shown and reconciled. `getInfra()` of it fails with REEF_STATE_ROW_CORRUPT.
+ */
+export interface BrokenInfraRecord extends Omit<InfraRecord, 'spec' | 'authPath'> {
+  /** what cannot be read, naming the infra and the column */
+  broken: string;
+}
+
+export type InfraListing = InfraRecord | BrokenInfraRecord;
+
+export function isBrokenInfra(i: InfraListing): i is BrokenInfraRecord {
+  return 'broken' in i;
+}
+
 export interface NodeRecord {
   infraId: string;
   name: string;
@@ -153,7 +168,8 @@ export interface Store {
   /** Upsert the desired state. Node rows follow the spec: new nodes get target=min, existing targets are clamped into the new [min,max], removed nodes' rows go. */
   putInfra(spec: InfraSpec, opts?: { authPath?: string; now?: number }): Promise<PutInfraResult>;
   getInfra(id: string): Promise<InfraRecord | undefined>;
-  listInfras(): Promise<InfraRecord[]>;
+  /** every infra; one whose row cannot be read is listed as broken (the others are not held up by it) */
+  listInfras(): Promise<InfraListing[]>;
   setInfraStatus(id: string, status: InfraStatus, now?: number, fence?: Fence): Promise<void>;
   /** Removes the infra, its nodes, instances and lease (events are kept). */
   deleteInfra(id: string): Promise<void>;

@@ -12,6 +12,8 @@ import { infraSpec, node } from '../helpers/spec.js';
 import { createController, type Controller } from '../../src/controller/controller.js';
 import { loadAuthFile } from '../../src/schemas/index.js';
 import { silentLogger } from '../../src/util/log.js';
+import { infraSummaries } from '../../src/ops/index.js';
+import { infrasTable } from '../../src/cli/render.js';
 
 let h: Harness;
 let server: Controller | undefined;
@@ -76,5 +78,40 @@ describe('per-infra isolation in reef serve', () => {
     await h.store.putInfra(infraSpec('row-b', [node('w')]));
     await until('row-b heals', async () => (await ready('row-b')) === 1);
     expect((await h.store.getLease('row-b'))?.holder).toBe(c.holder);
+  });
+
+  it('a row whose JSON does not parse (infra spec, instance snapshot) stops only its own infra; status lists every infra and names the broken ones', async () => {
+    for (const id of ['js-a', 'js-b', 'js-c', 'js-d']) await h.store.putInfra(infraSpec(id, [node('w')]));
+    await h.store.insertInstances([{
+      id: 'w-stale', infraId: 'js-d', node: 'w', implIndex: 0, driver: 'dummy', endpoint: 'default', ref: null, state: 'pending',
+      machineVersion: 1, addresses: {}, attempts: 0, lastError: null, destroyReason: null, generation: 1, createdAt: 1, updatedAt: 1, readyAt: null,
+    }]);
+    const db = (h.store as unknown as { db: Database.Database }).db;
+    db.prepare(`UPDATE infras SET spec_json = '{"id":"js-b","nodes":[' WHERE id = 'js-b'`).run();
+    db.prepare(`UPDATE instances SET snapshot_json = '{"value":' WHERE id = 'w-stale'`).run();
+    const c = await serve();
+
+    await until('js-a and js-c ready', async () => (await ready('js-a')) === 1 && (await ready('js-c')) === 1);
+    await new Promise((r) => setTimeout(r, 300)); // a few discovery rounds
+    for (const id of ['js-b', 'js-d']) {
+      expect(await h.store.getLease(id)).toBeUndefined();
+      expect(c.statusOf(id)).toBeUndefined();
+      expect(h.cloud.count(id)).toBe(0);
+    }
+    const list = await infraSummaries(h.store);
+    expect(list.map((i) => [i.id, i.broken ?? 'ok'])).toEqual([
+      ['js-a', 'ok'],
+      ['js-b', expect.stringMatching(/^infra js-b: stored column spec_json is not valid JSON/)],
+      ['js-c', 'ok'],
+      ['js-d', expect.stringMatching(/^infra js-d, instance w-stale: stored column snapshot_json is not valid JSON/)],
+    ]);
+    expect(list.find((i) => i.id === 'js-a')).toMatchObject({ ready: 1, total: 1 });
+    const table = infrasTable(list);
+    expect(table).toMatch(/js-b\s+BROKEN/);
+    expect(table).toContain('js-b is broken: infra js-b: stored column spec_json is not valid JSON');
+    expect(table).toMatch(/js-a\s+active\s+1\s+1\/1/);
+
+    await h.store.putInfra(infraSpec('js-b', [node('w')]));
+    await until('js-b heals after a re-apply', async () => (await ready('js-b')) === 1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isReefError, type ReefError } from '../../src/reconcilers/errors.js';
-import type { NewEvent, Store } from '../../src/state/store.js';
+import { isBrokenInfra, type NewEvent, type Store } from '../../src/state/store.js';
 import { instance, node, spec } from './fixtures.js';
 
 export async function reefError(p: Promise<unknown> | (() => unknown)): Promise<ReefError> {
@@ -18,8 +18,11 @@ export async function reefError(p: Promise<unknown> | (() => unknown)): Promise<
   throw new Error('expected a ReefError, got success');
 }
 
-/** `current()` is the fresh store of the running test (set up by the caller's beforeEach). */
-export function storeConformance(current: () => Store): void {
+/**
+ * `current()` is the fresh store of the running test (set up by the caller's beforeEach); `rawSql` runs a
+ * statement on the backend directly, to damage a row as a disk or a hand edit would.
+ */
+export function storeConformance(current: () => Store, rawSql: (sql: string) => Promise<void>): void {
   let store: Store;
   beforeEach(() => {
     store = current();
@@ -84,6 +87,46 @@ export function storeConformance(current: () => Store): void {
       expect(await store.getInstance('i1')).toBeUndefined();
       expect(await store.getLease('demo')).toBeUndefined();
       expect(await store.listEvents({ infra: 'demo' })).toHaveLength(1);
+    });
+  });
+
+  describe('rows that cannot be read', () => {
+    it('an infra whose spec does not parse is listed as broken, naming it and the column; the others are listed whole', async () => {
+      const a = (await store.putInfra(spec([node('w', 1, 1)], { id: 'a', name: 'a' }), { now: 100 })).infra;
+      await store.putInfra(spec([node('w', 1, 1)], { id: 'b', name: 'b' }), { now: 100 });
+      const c = (await store.putInfra(spec([node('w', 1, 1)], { id: 'c', name: 'c' }), { now: 100 })).infra;
+      await rawSql(`UPDATE infras SET spec_json = '{"id": "b", "nodes": [' WHERE id = 'b'`);
+      const listed = await store.listInfras();
+      expect(listed.map((i) => i.id)).toEqual(['a', 'b', 'c']);
+      expect(listed[0]).toEqual(a);
+      expect(listed[2]).toEqual(c);
+      expect(listed[1]).toMatchObject({ id: 'b', name: 'b', status: 'active', generation: 1, createdAt: 100, updatedAt: 100 });
+      expect(isBrokenInfra(listed[1])).toBe(true);
+      expect((listed[1] as { broken: string }).broken).toMatch(/^infra b: stored column spec_json is not valid JSON \(.+\)$/);
+      expect('spec' in listed[1]).toBe(false);
+      const err = await reefError(store.getInfra('b'));
+      expect(err.code).toBe('REEF_STATE_ROW_CORRUPT');
+      expect(err.transient).toBe(false);
+      expect(err.message).toContain('infra b: stored column spec_json');
+      // a re-apply rewrites the row and heals it
+      await store.putInfra(spec([node('w', 1, 1)], { id: 'b', name: 'b' }));
+      expect((await store.listInfras()).some(isBrokenInfra)).toBe(false);
+    });
+
+    it('an instance row whose JSON does not parse fails that infra\'s instance list alone, naming infra, instance and column', async () => {
+      await store.putInfra(spec([node('worker', 1, 3)], { id: 'demo' }));
+      await store.putInfra(spec([node('worker', 1, 3)], { id: 'other', name: 'other' }));
+      await store.insertInstances([instance('w-1', { snapshot: { value: 'ready' } }), instance('w-2'), instance('o-1', { infraId: 'other' })]);
+      for (const column of ['snapshot_json', 'addresses_json', 'ref_json', 'last_error_json']) {
+        await rawSql(`UPDATE instances SET ${column} = '{"broken' WHERE id = 'w-1'`);
+        const err = await reefError(store.listInstances('demo'));
+        expect(err.code).toBe('REEF_STATE_ROW_CORRUPT');
+        expect(err.message).toMatch(new RegExp(`^infra demo, instance w-1: stored column ${column} is not valid JSON`));
+        expect((await store.listInstances('other')).map((i) => i.id)).toEqual(['o-1']);
+        await rawSql(`UPDATE instances SET ${column} = ${column === 'addresses_json' ? "'{}'" : 'NULL'} WHERE id = 'w-1'`);
+      }
+      expect((await store.listInstances('demo')).map((i) => i.id)).toEqual(['w-1', 'w-2']);
+      expect((await store.listInfras()).some(isBrokenInfra)).toBe(false);
     });
   });
 

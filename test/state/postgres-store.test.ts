@@ -25,7 +25,7 @@ describe.skipIf(NO_PG)('PostgreSQL store', () => {
     await store.pool.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; ALTER SEQUENCE lease_epochs RESTART`);
   });
 
-  describe('conformance (PostgreSQL)', () => storeConformance(() => store));
+  describe('conformance (PostgreSQL)', () => storeConformance(() => store, async (sql) => { await store.pool.query(sql); }));
 
   it('has the same migrations as SQLite (versions and names) and records the version', async () => {
     expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));

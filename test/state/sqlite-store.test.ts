@@ -54,4 +54,4 @@ describe('opening', () => {
   });
 });
 
-describe('conformance (SQLite)', () => storeConformance(() => store));
+describe('conformance (SQLite)', () => storeConformance(() => store, async (sql) => { store.db.exec(sql); }));

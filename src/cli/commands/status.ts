@@ -1,5 +1,5 @@
 import type { App } from '../app.js';
-import { infrasTable, statusTable } from '../render.js';
+import { infraListJson, infrasTable, statusTable } from '../render.js';
 import { infraSummaries, occopusReport, requireInfra, statusView } from '../../ops/index.js';
 import { opsOf } from '../ops-deps.js';
 import { EXIT } from '../exit.js';
@@ -8,8 +8,7 @@ export async function statusCommand(app: App, id: string | undefined, json: bool
   const store = app.store();
   if (!id) {
     const infras = await infraSummaries(store);
-    const shown = infras.map((i) => ({ id: i.id, status: i.status, generation: i.generation, ready: i.ready, total: i.total }));
-    process.stdout.write(`${json ? JSON.stringify({ infrastructures: shown }) : infrasTable(infras)}\n`);
+    process.stdout.write(`${json ? JSON.stringify(infraListJson(infras)) : infrasTable(infras)}\n`);
     return EXIT.ok;
   }
   const infra = await requireInfra(opsOf(app), id);

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
-  EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
+  EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
   NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
@@ -17,7 +17,7 @@ import { survivesCut } from './errors.js';
 import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
 import { followSpec } from '../sqlite/node-rows.js';
 import {
-  eventFromRow, eventToRow, infraFromRow, instanceFromRow, instanceToRow, nodeFromRow,
+  eventFromRow, eventToRow, infraFromRow, infraListingFromRow, instanceFromRow, instanceToRow, nodeFromRow,
   type EventRow, type InfraRow, type InstanceRow, type NodeRow,
 } from '../sqlite/rows.js';
 import { specHash } from '../sqlite/spec-hash.js';
@@ -87,8 +87,8 @@ export class PostgresStore implements Store {
     return row && infraFromRow(row);
   }
 
-  async listInfras(): Promise<InfraRecord[]> {
-    return (await this.q<InfraRow>('list of infras', 'SELECT * FROM infras ORDER BY id')).map(infraFromRow);
+  async listInfras(): Promise<InfraListing[]> {
+    return (await this.q<InfraRow>('list of infras', 'SELECT * FROM infras ORDER BY id')).map(infraListingFromRow);
   }
 
   async setInfraStatus(id: string, status: InfraStatus, now = Date.now(), fence?: Fence): Promise<void> {

@@ -1,6 +1,11 @@
-/** Row shapes of the SQLite tables and their mapping to the store's records. */
+/**
+ * Row shapes of the SQLite tables (PostgreSQL's are the same) and their mapping to the store's records. A JSON
+ * column that does not parse fails that row alone, with REEF_STATE_ROW_CORRUPT naming the infra, the instance and
+ * the column: one damaged row is its infra's problem, never every infra's.
+ */
 import type { InfraSpec } from '../../spec/types.js';
-import type { EventRecord, InfraRecord, InfraStatus, InstanceRecord, InstanceState, NodeRecord, NewEvent } from '../store.js';
+import { FatalError } from '../../errors/index.js';
+import type { BrokenInfraRecord, EventRecord, InfraListing, InfraRecord, InfraStatus, InstanceRecord, InstanceState, NodeRecord, NewEvent } from '../store.js';
 
 export interface InfraRow {
   id: string;
@@ -60,13 +65,23 @@ export interface EventRow {
 
 /** undefined and null are both stored as NULL. */
 export const jsonOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
-const parseOrNull = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+
+/** Parses a stored JSON column; `where` names the row ("infra X", "infra X, instance Y"). */
+function parseColumn<T>(where: string, column: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new FatalError('REEF_STATE_ROW_CORRUPT', `${where}: stored column ${column} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+const parseOrNull = <T>(where: string, column: string, s: string | null): T | null => (s === null ? null : parseColumn<T>(where, column, s));
 
 export function infraFromRow(r: InfraRow): InfraRecord {
   const rec: InfraRecord = {
     id: r.id,
     name: r.name,
-    spec: JSON.parse(r.spec_json) as InfraSpec,
+    spec: parseColumn<InfraSpec>(`infra ${r.id}`, 'spec_json', r.spec_json),
     generation: r.generation,
     status: r.status,
     createdAt: r.created_at,
@@ -80,8 +95,22 @@ export function nodeFromRow(r: NodeRow): NodeRecord {
   return { infraId: r.infra_id, name: r.name, min: r.min, max: r.max, target: r.target, failedReason: r.failed_reason };
 }
 
+/** An infra as `listInfras()` gives it: a row whose spec does not parse is listed as broken, so the others still are. */
+export function infraListingFromRow(r: InfraRow): InfraListing {
+  try {
+    return infraFromRow(r);
+  } catch (e) {
+    const broken: BrokenInfraRecord = {
+      id: r.id, name: r.name, generation: r.generation, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
+      broken: (e as Error).message,
+    };
+    return broken;
+  }
+}
+
 /** Nullable fields come back as null; `snapshot` is absent when none was stored (a stored JSON null stays null). */
 export function instanceFromRow(r: InstanceRow): InstanceRecord {
+  const where = `infra ${r.infra_id}, instance ${r.id}`;
   const rec: InstanceRecord = {
     id: r.id,
     infraId: r.infra_id,
@@ -89,19 +118,19 @@ export function instanceFromRow(r: InstanceRow): InstanceRecord {
     implIndex: r.impl_index,
     driver: r.driver,
     endpoint: r.endpoint,
-    ref: parseOrNull(r.ref_json),
+    ref: parseOrNull(where, 'ref_json', r.ref_json),
     state: r.state,
     machineVersion: r.machine_version,
-    addresses: JSON.parse(r.addresses_json),
+    addresses: parseColumn(where, 'addresses_json', r.addresses_json),
     attempts: r.attempts,
-    lastError: parseOrNull(r.last_error_json),
+    lastError: parseOrNull(where, 'last_error_json', r.last_error_json),
     destroyReason: r.destroy_reason,
     generation: r.generation,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     readyAt: r.ready_at,
   };
-  if (r.snapshot_json !== null) rec.snapshot = JSON.parse(r.snapshot_json);
+  if (r.snapshot_json !== null) rec.snapshot = parseColumn(where, 'snapshot_json', r.snapshot_json);
   return rec;
 }
 

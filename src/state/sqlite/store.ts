@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
-  EventRecord, Fence, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
+  EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
   NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
@@ -19,7 +19,7 @@ import { InstancePatcher } from './instance-patch.js';
 import { followSpec } from './node-rows.js';
 import { openDatabase, type OpenOptions } from './open.js';
 import {
-  eventFromRow, eventToRow, infraFromRow, instanceFromRow, instanceToRow, nodeFromRow,
+  eventFromRow, eventToRow, infraFromRow, infraListingFromRow, instanceFromRow, instanceToRow, nodeFromRow,
   type EventRow, type InfraRow, type InstanceRow, type NodeRow,
 } from './rows.js';
 import { specHash } from './spec-hash.js';
@@ -74,9 +74,9 @@ export class SqliteStore implements Store {
     return row && infraFromRow(row);
   }
 
-  async listInfras(): Promise<InfraRecord[]> {
+  async listInfras(): Promise<InfraListing[]> {
     const rows = this.read('list of infras', () => this.sql('SELECT * FROM infras ORDER BY id').all()) as InfraRow[];
-    return rows.map(infraFromRow);
+    return rows.map(infraListingFromRow);
   }
 
   async setInfraStatus(id: string, status: InfraStatus, now = Date.now(), fence?: Fence): Promise<void> {
