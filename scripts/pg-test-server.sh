@@ -3,6 +3,7 @@
 # a password-protected role `reef`. Usage:
 #   scripts/pg-test-server.sh start DIR PORT   prints `REEF_TEST_PG_URL=postgres://…` on its last line
 #   scripts/pg-test-server.sh stop DIR         stops the server whose data directory is DIR (only that one)
+#   scripts/pg-test-server.sh restart DIR      restarts it (fast shutdown: every connection is cut)
 # PostgreSQL refuses to run as root, so the server runs as the `postgres` system user the Debian package creates.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?data directory}
@@ -27,7 +28,8 @@ case "$cmd" in
     [ -f "$dir/data/postmaster.pid" ] && as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     ;;
   restart)
-    as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 30 restart >/dev/null
+    # the options of the last start are reused (postmaster.opts); the log must be given again
+    as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

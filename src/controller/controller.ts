@@ -247,8 +247,12 @@ export class Controller {
       log.warn({ err }, `a write for ${infraId} was refused: epoch ${lease.fence.epoch} is over; stopping here`);
       void this.lose(infraId, lease);
     });
+    let heldBack = false;
     const registry = gateRegistry(this.deps.registry, lease, () => {
       this.fencing.actsRefused++;
+      if (heldBack) return;
+      heldBack = true;
+      log.warn(`holding back creates and destroys on ${infraId}: its lease (epoch ${lease.fence.epoch}) is past its trusted time and not renewed yet`);
     });
     const runtime = new InfraRuntime(
       {
