@@ -17,20 +17,14 @@ import { infrasTable } from '../../src/cli/render.js';
 
 let h: Harness;
 let server: Controller | undefined;
-beforeEach(() => { h = harness(); });
+beforeEach(async () => { h = harness({ simulated: true }); await h.ready(); });
 afterEach(async () => { await server?.stop(); server = undefined; await h.close(); });
 
 const OPTIONS = { ...FAST, requeue: { baseMs: 20, maxMs: 200 } };
 const ready = async (id: string) => (await h.store.listInstances(id)).filter((i) => i.state === 'ready').length;
-async function until(what: string, pred: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`not reached within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (what: string, pred: () => Promise<boolean> | boolean, ms = 10_000) => h.until(what, pred, ms);
 const serve = async () => {
-  server = createController({ store: h.store, registry: h.registry, log: silentLogger(), options: OPTIONS, loadAuth: loadAuthFile });
+  server = createController({ store: h.store, registry: h.registry, log: silentLogger(), clock: h.clock, options: OPTIONS, loadAuth: loadAuthFile });
   await server.serve();
   return server;
 };
@@ -50,7 +44,7 @@ describe('per-infra isolation in reef serve', () => {
     await until('iso-b reports its problem', () => (c.statusOf('iso-b')?.errors ?? []).length > 0);
     expect(c.statusOf('iso-b')!.errors).toEqual([{ endpoint: 'reconcile', code: expect.any(String), message: expect.stringContaining('auth-not-yet.yaml') }]);
     expect((await h.store.getLease('iso-b'))?.holder).toBe(c.holder);
-    await new Promise((r) => setTimeout(r, 1000)); // several backoff rounds (20 ms doubling to 200 ms)
+    await h.advance(1000); // several backoff rounds (20 ms doubling to 200 ms)
     const errors = (await h.store.listEvents({ infra: 'iso-b' })).filter((e) => e.kind === 'infra.error');
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toContain('auth-not-yet.yaml');
@@ -71,7 +65,7 @@ describe('per-infra isolation in reef serve', () => {
     const c = await serve();
 
     await until('row-a and row-c ready', async () => (await ready('row-a')) === 1 && (await ready('row-c')) === 1);
-    await new Promise((r) => setTimeout(r, 300)); // a few discovery rounds
+    await h.advance(300); // a few discovery rounds
     expect(await h.store.getLease('row-b')).toBeUndefined();
     expect(c.statusOf('row-b')).toBeUndefined();
 
@@ -92,7 +86,7 @@ describe('per-infra isolation in reef serve', () => {
     const c = await serve();
 
     await until('js-a and js-c ready', async () => (await ready('js-a')) === 1 && (await ready('js-c')) === 1);
-    await new Promise((r) => setTimeout(r, 300)); // a few discovery rounds
+    await h.advance(300); // a few discovery rounds
     for (const id of ['js-b', 'js-d']) {
       expect(await h.store.getLease(id)).toBeUndefined();
       expect(c.statusOf(id)).toBeUndefined();
