@@ -6,6 +6,7 @@ import type { Logger } from '../util/log.js';
 import type { Catalog, DeployTarget } from '../catalog/index.js';
 
 import type { AuthPolicy } from './auth-policy.js';
+import type { HostAccess } from '../util/host-access.js';
 
 export interface ApiContext {
   store: Store;
@@ -18,6 +19,8 @@ export interface ApiContext {
   catalog?: { entries: Catalog; targets: DeployTarget[] };
   /** the auth files a client may name in authPath (reef serve --auth, <state dir>/auth/) */
   authPolicy?: AuthPolicy;
+  /** the server's files and URLs a client's descriptor may name (reef serve --allow-files/--allow-origin; default none) */
+  access?: HostAccess;
   /** closers of the open event streams (the server ends them before it closes) */
   streams: Set<() => void>;
 }

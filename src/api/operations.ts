@@ -12,11 +12,20 @@ import { applySpec, type OpsDeps, type ScaleInput } from '../ops/index.js';
 import { REQUEST_BODY, REQUEST_BODY_NODES, refuseUnsafeYaml } from './yaml-body.js';
 import { NO_AUTH_FILES, allowedAuthPath, withoutContent, type AuthPolicy } from './auth-policy.js';
 import { apiError } from './errors.js';
+import { NO_HOST_ACCESS, checkDefsHostReferences, checkSpecHostReferences } from './host-access-check.js';
+import type { HostAccess } from '../util/host-access.js';
+
+/** A client's reach into the server: what the operator allowed, nothing by default. */
+export const clientAccess = (deps: { access?: HostAccess }): HostAccess => deps.access ?? NO_HOST_ACCESS;
+export { checkDefsHostReferences };
 
 export { destroyInfra, requireNodes, scaleNode, unknownInfra, type ScaleInput } from '../ops/index.js';
 
-/** the operations' deps (shared with the catalog's deploy), plus which auth files a client may name (default: none) */
-export type CoreDeps = OpsDeps & { authPolicy?: AuthPolicy };
+/**
+ * the operations' deps (shared with the catalog's deploy), plus which auth files a client may name (default: none)
+ * and which of the server's files and URLs a client's descriptor may name (default: none)
+ */
+export type CoreDeps = OpsDeps & { authPolicy?: AuthPolicy; access?: HostAccess };
 
 export interface ApplyInput {
   infra: string;
@@ -29,8 +38,9 @@ export interface ApplyInput {
 }
 
 export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutInfraResult> {
-  refuseUnsafeYaml(input.infra, REQUEST_BODY);
-  if (input.nodes !== undefined) refuseUnsafeYaml(input.nodes, REQUEST_BODY_NODES);
+  const access = clientAccess(deps);
+  refuseUnsafeYaml(input.infra, REQUEST_BODY, access.anyFiles);
+  if (input.nodes !== undefined) refuseUnsafeYaml(input.nodes, REQUEST_BODY_NODES, access.anyFiles);
   const authPath = input.authPath === undefined ? undefined : allowedAuthPath(deps.authPolicy ?? NO_AUTH_FILES, input.authPath);
   if (authPath) checkAuthFile(authPath); // a bad auth file changes nothing
   let spec = compileInfra({
@@ -41,7 +51,9 @@ export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutI
     id: input.id,
     strategy: input.strategy,
     resourceSchemas: deps.registry.resourceSchemas(),
+    access,
   });
+  checkSpecHostReferences(access, spec);
   if (input.id === undefined && (spec.id === '' || (await deps.store.getInfra(spec.id)))) {
     // Occopus's POST always creates a new infrastructure: keep the name, make the id unique
     spec = { ...spec, id: `${(spec.name || 'infra').slice(0, 54)}-${randomBytes(4).toString('hex')}` };

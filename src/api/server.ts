@@ -32,6 +32,8 @@ export interface ApiDeps {
   catalog?: ApiContext['catalog'];
   /** the auth files a client may name in authPath (default: none) */
   authPolicy?: ApiContext['authPolicy'];
+  /** the server's files and URLs a client's descriptor may name (default: none) */
+  access?: ApiContext['access'];
   /** called for every route registered (the OpenAPI test walks them) */
   onRoute?: (method: string, url: string) => void;
 }
@@ -57,7 +59,7 @@ export function buildApi(deps: ApiDeps) {
     },
   });
   const ctx: ApiContext = {
-    store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log, authPolicy: deps.authPolicy,
+    store: deps.store, controller: deps.controller, registry: deps.registry, log: deps.log, authPolicy: deps.authPolicy, access: deps.access,
     events: { pollMs: deps.events?.pollMs ?? 250, heartbeatMs: deps.events?.heartbeatMs ?? 15_000 },
     streams: new Set(),
     ...(deps.catalog ? { catalog: deps.catalog } : {}),

@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
 import { loadPlugins, type PluginOptions } from './plugins.js';
+import { serveAccessSettings } from './serve-settings.js';
 import { exitCodeOf, messageOf, EXIT, UsageError } from './exit.js';
 import { validateCommand } from './commands/validate.js';
 import { diffCommand } from './commands/diff.js';
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-v, --verbose', 'print every instance transition (on a terminal: instead of the live progress display)', false)
     .option('--token-file <path>', 'API token file (reef serve; with --server, else env REEF_TOKEN or <state dir>/api-token)')
     .option('--plugin <pkg|file>', 'load a driver plugin (repeatable; docs/plugins.md)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--config <file>', 'reef config file (YAML); its plugins: list names driver plugins')
+    .option('--config <file>', 'reef config file (YAML): its plugins: list names driver plugins; its serve: section holds allow_files, allow_origin')
     .showHelpAfterError('(run reef --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -139,8 +140,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--resync <seconds>', 'drift check period of a converged infra (default 10)', int('--resync'))
     .option('--auth <file>', 'an auth file the API may use (repeatable): requests may name it, and its named resource entries are the dashboard\'s deploy targets', collect, [])
     .option('--lease-ttl <seconds>', 'how long an infra\'s lease outlives a replica that stopped renewing it (default 6)', int('--lease-ttl'))
-    .action((o: { host: string; port: number; resync?: number; leaseTtl?: number; catalog: string[]; auth: string[] }) =>
-      run(async (a) => (await import('./commands/serve.js')).serveCommand(a, { ...o, tokenFile: program.opts<{ tokenFile?: string }>().tokenFile }))());
+    .option('--allow-files <dir>', 'a directory whose files descriptors may name (imports, docker origin, key paths, playbooks; repeatable; default none)', collect, [])
+    .option('--allow-origin <prefix>', 'a URL prefix descriptors may make the server fetch or connect to (docker origin and endpoint; repeatable; default none)', collect, [])
+    .action((o: { host: string; port: number; resync?: number; leaseTtl?: number; catalog: string[]; auth: string[]; allowFiles: string[]; allowOrigin: string[] }) =>
+      run(async (a) => (await import('./commands/serve.js')).serveCommand(a, {
+        ...o, ...serveAccessSettings(o, program.opts<PluginOptions>().config), tokenFile: program.opts<{ tokenFile?: string }>().tokenFile,
+      }))());
 
   program.command('state').description('manage the state store')
     .command('migrate').description('copy an SQLite state into an empty PostgreSQL database and verify the row counts')

@@ -8,6 +8,7 @@ import type { ResourceRef } from '../reconcilers/driver.js';
 import type { ResourceSection } from '../spec/types.js';
 import type { InstanceRecord, NewEvent, Store } from '../state/store.js';
 import type { Logger } from '../util/log.js';
+import type { HostAccess } from '../util/host-access.js';
 import { asReefError } from '../errors/index.js';
 import type { Action } from './actions.js';
 import type { Clock } from './clock.js';
@@ -31,6 +32,8 @@ export interface ActuatorDeps {
   log: Logger;
   /** aborted when the runtime stops: a collection in flight is cancelled with it */
   signal: AbortSignal;
+  /** ControllerOptions.access: what descriptors may make this process reach */
+  access?: HostAccess;
   event(e: Omit<NewEvent, 'time' | 'infra'>): void;
   requestTick(): void;
   /** where existing instances live, so a collection finds the resource section of its endpoint */
@@ -130,7 +133,7 @@ export class Actuator {
     try {
       if (!target) throw new Error(`no resource section known for endpoint ${ref.endpoint}`);
       const driver = await endpoints.driver(ref.driver);
-      const ctx = { signal: this.deps.signal, log, clock: this.deps.clock };
+      const ctx = { signal: this.deps.signal, log, clock: this.deps.clock, access: this.deps.access };
       await endpoints.limiter(target.key).run(() => driver.destroy({ ref, resource: target.resource, credentials: target.credentials }, ctx));
       log.info({ instance, action: 'collect', reason }, `collected ${ref.driver} resource ${ref.id} (${reason})`);
       this.deps.event({ instance, kind: 'resource.collected', message: `collected ${ref.driver} resource ${ref.id}: ${reason}` });

@@ -6,6 +6,7 @@ import { canWatch, type Driver, type Observation } from '../reconcilers/driver.j
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { InfraSpec, ResourceSection } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
+import type { HostAccess } from '../util/host-access.js';
 import type { Clock } from './clock.js';
 import { EndpointLimiter } from './limiter.js';
 import type { EndpointTarget } from './observe.js';
@@ -21,6 +22,8 @@ export interface EndpointDeps {
   log: Logger;
   /** the runtime's: aborting it closes every watch */
   signal: AbortSignal;
+  /** ControllerOptions.access: what descriptors may make this process reach */
+  access?: HostAccess;
 }
 
 export class EndpointPool {
@@ -90,7 +93,7 @@ export class EndpointPool {
       this.unwatch.push(
         driver.watch(
           { resource: t.resource, infraId, credentials: t.credentials, onChange },
-          { signal: this.deps.signal, log: this.deps.log, clock: this.deps.clock },
+          { signal: this.deps.signal, log: this.deps.log, clock: this.deps.clock, access: this.deps.access },
         ),
       );
     }

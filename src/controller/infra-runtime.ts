@@ -85,7 +85,7 @@ export class InfraRuntime {
     this.writer = new WriteBehind(deps.store, this.log);
     this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, unconfirmed: 0, errors: [] });
     const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(this.auth, kind, section);
-    this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: options.concurrency, credentials, clock, log: this.log, signal: this.abort.signal });
+    this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: options.concurrency, credentials, clock, log: this.log, signal: this.abort.signal, access: options.access });
     const event = (e: Omit<NewEvent, 'time' | 'infra'>) => this.event(e);
     const requestTick = () => this.requestTick();
     this.recentlyGone = new RecentlyGone(clock);
@@ -109,7 +109,7 @@ export class InfraRuntime {
     });
     this.actuator = new Actuator({
       store: deps.store, desired: this.desired, fleet: this.fleet, endpoints: this.endpoints, writer: this.writer,
-      recentlyGone: this.recentlyGone, clock, log: this.log, signal: this.abort.signal, event, requestTick,
+      recentlyGone: this.recentlyGone, clock, log: this.log, signal: this.abort.signal, access: options.access, event, requestTick,
       placements: () => this.recorder.placements(),
     });
     this.queue = new TickQueue({
@@ -278,7 +278,7 @@ export class InfraRuntime {
     return observeEndpoints(targets, this.id, {
       driver: (type) => this.endpoints.driver(type),
       limiter: (key) => this.endpoints.limiter(key),
-      ctx: { signal: this.abort.signal, log: this.log, clock: this.deps.clock },
+      ctx: { signal: this.abort.signal, log: this.log, clock: this.deps.clock, access: this.deps.options.access },
     });
   }
 
@@ -310,6 +310,7 @@ export class InfraRuntime {
       limiter: (resource) => this.endpoints.limiterFor(resource),
       credentials,
       hostKeys: new HostKeys(),
+      access: this.deps.options.access,
       clock: this.deps.clock,
       log: this.log,
     };

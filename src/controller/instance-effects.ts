@@ -16,6 +16,7 @@ import type { Clock } from './clock.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { InstanceContext, InstanceEffects } from './instance/types.js';
 import type { Logger } from '../util/log.js';
+import type { HostAccess } from '../util/host-access.js';
 import type { HostKeys } from './host-keys.js';
 
 
@@ -31,6 +32,8 @@ export interface EffectsDeps {
   credentials(kind: 'resource' | 'config_management', section: Record<string, unknown>): Record<string, unknown> | undefined;
   /** SSH host keys the instances are held to (trust on first use; a changed key is refused) */
   hostKeys: HostKeys;
+  /** what descriptors may make this process read or fetch (ControllerOptions.access) */
+  access?: HostAccess;
   clock: Clock;
   log: Logger;
 }
@@ -44,6 +47,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
   const ctxFor = (c: InstanceContext, node: string, signal: AbortSignal): CallContext => ({
     signal,
     clock: deps.clock,
+    access: deps.access,
     log: deps.log.child({ node, instance: c.instanceId }),
   });
   const scopeFor = (c: InstanceContext, node: NodeSpec, ip?: string) =>

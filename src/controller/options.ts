@@ -1,5 +1,6 @@
 import type { PlanLimits } from './plan.js';
 import { DEFAULT_LIMITS } from './plan.js';
+import { FULL_ACCESS, type HostAccess } from '../util/host-access.js';
 
 export interface ControllerOptions {
   /** resync period while anything waits on a cloud (booting, destroying, not converged) */
@@ -22,6 +23,8 @@ export interface ControllerOptions {
   stableMs: number;
   /** lease time-to-live; renewed every third of it */
   leaseTtlMs: number;
+  /** files and URLs descriptors may make this process read or fetch: a CLI user's all; reef serve's what the operator allowed */
+  access: HostAccess;
 }
 
 export const DEFAULT_OPTIONS: ControllerOptions = {
@@ -37,4 +40,5 @@ export const DEFAULT_OPTIONS: ControllerOptions = {
   stableMs: 60_000,
   // a killed replica's infras are taken over within this (plus one discovery round); `reef serve --lease-ttl`
   leaseTtlMs: 6_000,
+  access: FULL_ACCESS,
 };

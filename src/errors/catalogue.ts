@@ -84,6 +84,7 @@ export const CATALOGUE = {
   REEF_EC2_UNSUPPORTED: { class: 'fatal', summary: 'the endpoint does not support the operation' },
   REEF_EC2_USERDATA_TOO_LARGE: { class: 'fatal', summary: 'the user data exceeds EC2\'s 16 KiB limit before base64 encoding' },
   REEF_HEALTH_FAILED: { class: 'transient', summary: 'health probes fail; the message lists every failing probe' },
+  REEF_HOST_ACCESS_DENIED: { class: 'input', summary: 'reef serve: a descriptor names a server file or URL the operator did not allow (--allow-files DIR, --allow-origin PREFIX); HTTP 400, or the instance fails' },
   REEF_INFRA_DESTROYED: { class: 'conflict', summary: 'the infrastructure is destroyed (or being destroyed): apply it again before scaling' },
   REEF_INFRA_UNKNOWN: { class: 'not-found', summary: 'no infrastructure with that id' },
   REEF_INSTANCE_LOST: { class: 'fatal', summary: 'the resource stopped, failed or vanished from the cloud; the instance is replaced' },

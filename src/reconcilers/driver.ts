@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../util/log.js';
 import type { Clock } from '../util/clock.js';
+import { FULL_ACCESS, type HostAccess } from '../util/host-access.js';
 import type { ResourceSection } from '../spec/types.js';
 import type { SshTarget } from './ssh/types.js';
 
@@ -11,7 +12,14 @@ export interface CallContext {
   signal: AbortSignal;
   log: Logger;
   clock: Clock;
+  /**
+   * Which local files and URLs a descriptor may make this process read or fetch (src/util/host-access.ts): under
+   * `reef serve`, only what the operator allowed; absent means a CLI user's full access. Read it with accessOf().
+   */
+  access?: HostAccess;
 }
+
+export const accessOf = (ctx: Pick<CallContext, 'access'>): HostAccess => ctx.access ?? FULL_ACCESS;
 
 export interface Addresses {
   /** the address templates' getip() returns and health checks target (public when there is one). */

@@ -8,6 +8,7 @@ import { didYouMean } from './did-you-mean.js';
 import { formatPath, throwIfAny, type Diagnostic } from './diagnostics.js';
 import { INFRA_NAME_PATTERN, NAME_RULE, infraSchema } from './infra.schema.js';
 import { resolveEdges, topoOrder, type GraphNode } from './infra-graph.js';
+import type { HostAccess } from '../util/host-access.js';
 import { loadYamlFile, loadYamlText, type LoadedDocument } from './load.js';
 import { checkNodeDefs, isRecord, type CheckedNodeDefs, type ImplementationOrigin } from './node-defs.js';
 import { NODE_DEF_PREFIX } from './nodedef.schema.js';
@@ -28,6 +29,8 @@ export interface CompileOptions {
   /** default 'parallel' (Occopus's default was serial). */
   strategy?: Strategy;
   resourceSchemas: Record<string, object>;
+  /** what imports in infraText/nodesText may read (reef serve: --allow-files); absent: anything the user can read */
+  access?: HostAccess;
   /** ceiling of a node's scaling min/max (default: maxInstancesPerNode()). */
   maxInstancesPerNode?: number;
 }
@@ -47,11 +50,11 @@ export function compileInfra(opts: CompileOptions): InfraSpec {
     diagnostics.push({ file: '<command line>', line: 0, col: 0, message: `invalid --id ${JSON.stringify(opts.id)}: ${NAME_RULE}`, path: '' });
   }
   const nodesDoc = opts.nodesText !== undefined
-    ? loadYamlText(opts.nodesText, opts.nodesFile ?? '<request body: nodes>')
+    ? loadYamlText(opts.nodesText, opts.nodesFile ?? '<request body: nodes>', { access: opts.access })
     : opts.nodesFile === undefined ? undefined : loadYamlFile(opts.nodesFile);
   const fromFile = nodesDoc === undefined ? undefined : checkNodeDefs(nodesDoc, opts.resourceSchemas);
   if (fromFile !== undefined) diagnostics.push(...fromFile.diagnostics);
-  const doc = opts.infraText !== undefined ? loadYamlText(opts.infraText, opts.infraFile) : loadYamlFile(opts.infraFile);
+  const doc = opts.infraText !== undefined ? loadYamlText(opts.infraText, opts.infraFile, { access: opts.access }) : loadYamlFile(opts.infraFile);
   diagnostics.push(...doc.diagnostics);
   if (doc.diagnostics.length > 0) throwIfAny(diagnostics);
   diagnostics.push(...validateAt(infraSchema, doc.value, doc));

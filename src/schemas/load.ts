@@ -19,6 +19,7 @@ import { didYouMean } from './did-you-mean.js';
 import { SpecError, displayPath, formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import { locateIn, locateInTextOf, type SourceNode, type SourcePos } from './source-map.js';
 import { readRegularFile } from './read-limited.js';
+import { fileRefused, type HostAccess } from '../util/host-access.js';
 
 export const MAX_YAML_FILE_BYTES = 4 * 1024 * 1024;
 export const ALIAS_EXPANSION_BASE = 10_000;
@@ -32,6 +33,8 @@ export const MAX_IMPORTS = 1000;
 interface ImportTally {
   imports: number;
   bytes: number;
+  /** which files imports may read (reef serve: the operator's --allow-files); absent: any the user can read */
+  access?: HostAccess;
 }
 
 export interface LoadedDocument {
@@ -80,15 +83,15 @@ export function loadYamlFile(file: string): LoadedDocument {
 }
 
 /** For YAML that does not come from a file (a REST body): `file` names it and anchors relative imports. */
-export function loadYamlText(text: string, file: string): LoadedDocument {
+export function loadYamlText(text: string, file: string, opts: { access?: HostAccess } = {}): LoadedDocument {
   if (text.length > MAX_YAML_FILE_BYTES) {
     throw new SpecError([{ file, line: 0, col: 0, message: `larger than ${MAX_YAML_FILE_BYTES} bytes`, path: '' }]);
   }
-  return fromText(text, resolve(file), []);
+  return fromText(text, resolve(file), [], { imports: 0, bytes: 0, ...(opts.access ? { access: opts.access } : {}) });
 }
 
-function fromText(text: string, file: string, importStack: string[]): LoadedDocument {
-  const { value, root, diagnostics } = parseFile(text, file, importStack);
+function fromText(text: string, file: string, importStack: string[], shared?: ImportTally): LoadedDocument {
+  const { value, root, diagnostics } = parseFile(text, file, importStack, shared);
   return {
     file,
     value,
@@ -275,7 +278,13 @@ function buildTagged(node: Node, tag: string, path: JsonPath, ctx: FileContext):
   if (tag !== '!yaml_import' && tag !== '!text_import') return fail(`unknown tag "${tag}"${didYouMean(tag, IMPORT_TAGS)}`);
   const url = isMap(node) ? node.get('url') : undefined;
   if (typeof url !== 'string' || !url.startsWith('file://')) return fail(`${tag} needs a mapping {url: file://PATH}`);
-  const target = resolve(dirname(ctx.file), url.slice('file://'.length));
+  let target = resolve(dirname(ctx.file), url.slice('file://'.length));
+  if (ctx.shared.access && !ctx.shared.access.unrestricted) {
+    // refused before the file is looked at, with one message whether it exists or not
+    const real = ctx.shared.access.file(target);
+    if (real === undefined) return fail(fileRefused(tag, url).message);
+    target = real;
+  }
   if (ctx.importStack.includes(target)) return fail(`import cycle: ${[...ctx.importStack, target].map((f) => displayPath(f)).join(' -> ')}`);
   ctx.shared.imports += 1;
   if (ctx.shared.imports > MAX_IMPORTS) return fail(`more than ${MAX_IMPORTS} imports in one description`);

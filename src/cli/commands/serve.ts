@@ -12,6 +12,7 @@ import { loadOrCreateToken } from '../../api/token.js';
 import { authTargets, localTargets } from '../../catalog/index.js';
 import { loadAuthFile } from '../../schemas/index.js';
 import { openCatalog } from './catalog.js';
+import { hostAccess } from '../../util/host-access.js';
 
 export interface ServeOptions {
   host: string;
@@ -25,6 +26,10 @@ export interface ServeOptions {
   catalog?: string[];
   /** auth files whose named resource entries are deploy targets (by name; the files stay on the server) */
   auth?: string[];
+  /** directories whose files a client's descriptors may name (imports, docker origin, key paths, playbooks) */
+  allowFiles?: string[];
+  /** URL prefixes a client's descriptors may make the server fetch or connect to (docker origin, endpoints) */
+  allowOrigin?: string[];
 }
 
 export async function serveCommand(app: App, opts: ServeOptions): Promise<number> {
@@ -35,13 +40,17 @@ export async function serveCommand(app: App, opts: ServeOptions): Promise<number
   const catalog = { entries, targets: [...localTargets(entries.entries.flatMap((e) => Object.keys(e.clouds))), ...named] };
   const twice = catalog.targets.find((t, i) => catalog.targets.findIndex((u) => u.name === t.name) !== i);
   if (twice) throw new UsageError(`deploy target "${twice.name}" is named twice (auth entry names must be unique and differ from dummy, docker)`);
-  const controller = app.controller({ ...(opts.resync ? { resyncMs: opts.resync * 1000 } : {}), ...(opts.leaseTtl ? { leaseTtlMs: opts.leaseTtl * 1000 } : {}) });
+  // what the server reads or fetches because a descriptor says so, for every infra it reconciles: what the operator allowed
+  const access = hostAccess({ files: opts.allowFiles ?? [], origins: opts.allowOrigin ?? [] });
+  const controller = app.controller({ access, ...(opts.resync ? { resyncMs: opts.resync * 1000 } : {}), ...(opts.leaseTtl ? { leaseTtlMs: opts.leaseTtl * 1000 } : {}) });
   const authPolicy = { files: (opts.auth ?? []).map((f) => resolve(f)), dirs: [join(app.stateDir, 'auth')] };
-  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog, authPolicy });
+  const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog, authPolicy, access });
   await api.listen({ host: opts.host, port: opts.port });
   await controller.serve();
   const { address, port } = api.server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  app.log.info({ allowFiles: opts.allowFiles ?? [], allowOrigin: opts.allowOrigin ?? [] },
+    `reef serve: descriptors may name files in ${opts.allowFiles?.length ? opts.allowFiles.join(', ') : 'no directory'} and URLs under ${opts.allowOrigin?.length ? opts.allowOrigin.join(', ') : 'no prefix'}`);
   app.log.info({ url, tokenFile: tokenPath }, `reef serve: listening on ${url} (live view at ${url}/; API token ${created ? 'written to' : 'read from'} ${tokenPath})`);
 
   const signal = await new Promise<NodeJS.Signals>((done) => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallContext } from '../driver.js';
+import { accessOf, type CallContext } from '../driver.js';
+import { allowedFile } from '../../util/host-access.js';
 import { FatalError } from '../errors.js';
 import { describeTarget, expandHome, withSshSession } from '../ssh/connect.js';
 import { configFailed, outputRecorder } from './output.js';
@@ -22,14 +23,14 @@ export interface AnsibleOptions {
   command?: string;
 }
 
-async function keyFileFor(req: ConfigureRequest<AnsibleConfig>, dir: string): Promise<string> {
+async function keyFileFor(req: ConfigureRequest<AnsibleConfig>, dir: string, ctx: CallContext): Promise<string> {
   const t = req.target;
   if (t.privateKey) {
     const file = join(dir, 'id');
     await writeFile(file, t.privateKey.endsWith('\n') ? t.privateKey : `${t.privateKey}\n`, { mode: 0o600 });
     return file;
   }
-  if (t.privateKeyPath) return expandHome(t.privateKeyPath);
+  if (t.privateKeyPath) return allowedFile(accessOf(ctx), 'private_key_path', expandHome(t.privateKeyPath));
   throw new FatalError('REEF_CONFIG_UNSUPPORTED', `ansible on ${describeTarget(t)}: needs a private key (password login would need sshpass)`);
 }
 
@@ -66,7 +67,9 @@ export function createAnsibleConfigManager(opts: AnsibleOptions = {}): ConfigMan
     async configure(req, ctx: CallContext) {
       const t = req.target;
       if (t.jump) throw new FatalError('REEF_CONFIG_UNSUPPORTED', `ansible on ${describeTarget(t)}: jump hosts are not supported yet`);
-      if (!existsSync(req.config.playbook)) {
+      // the playbook runs on this host: under reef serve only one the operator allowed, refused before it is looked at
+      const playbook = allowedFile(accessOf(ctx), 'ansible playbook', req.config.playbook);
+      if (!existsSync(playbook)) {
         throw new FatalError('REEF_CONFIG_PLAYBOOK_MISSING', `ansible: playbook ${req.config.playbook} does not exist`);
       }
       await withSshSession(t, ctx, async () => undefined);
@@ -74,7 +77,7 @@ export function createAnsibleConfigManager(opts: AnsibleOptions = {}): ConfigMan
       try {
         const vars = { ...req.variables, ...req.config.extra_vars, reef_instance: req.instanceId, reef_node: req.node, ansible_port: t.port ?? 22 };
         await writeFile(join(dir, 'vars.json'), JSON.stringify(vars), { mode: 0o600 });
-        const args = ['-i', `${t.host},`, '-u', t.user, '--private-key', await keyFileFor(req, dir), '-e', `@${join(dir, 'vars.json')}`, req.config.playbook];
+        const args = ['-i', `${t.host},`, '-u', t.user, '--private-key', await keyFileFor(req, dir, ctx), '-e', `@${join(dir, 'vars.json')}`, playbook];
         const env = ansibleEnv(process.env, dir);
         const out = outputRecorder(ctx, { step: 'ansible-playbook' });
         const run = await runLocal(command, args, { env }, ctx, out.line);

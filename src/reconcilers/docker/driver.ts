@@ -7,11 +7,11 @@ import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
   Watcher, WatchRequest,
 } from '../driver.js';
-import { LABEL_KEYS } from '../driver.js';
+import { LABEL_KEYS, accessOf } from '../driver.js';
 import { FatalError } from '../errors.js';
 import { dockerCall, rawStatus } from './call.js';
 import { buildContainerSpec } from './container-spec.js';
-import { parseEndpoint } from './endpoint.js';
+import { endpointAllowed, parseEndpoint } from './endpoint.js';
 import { ensureImage, type ImageLoads } from './image.js';
 import { containerName } from './names.js';
 import { OwnStarts } from './own-starts.js';
@@ -34,8 +34,10 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     return parseEndpoint(resource.endpoint).key;
   }
 
-  private client(endpoint: string | undefined): { docker: Docker; key: string } {
-    const { key, connection } = parseEndpoint(endpoint);
+  private client(endpoint: string | undefined, ctx: CallContext): { docker: Docker; key: string } {
+    const parsed = parseEndpoint(endpoint);
+    endpointAllowed(parsed, accessOf(ctx));
+    const { key, connection } = parsed;
     let docker = this.clients.get(key);
     if (!docker) {
       docker = new Docker(connection);
@@ -45,7 +47,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
   }
 
   async create(req: CreateRequest<DockerResource>, ctx: CallContext): Promise<CreateResult> {
-    const { docker, key } = this.client(req.resource.endpoint);
+    const { docker, key } = this.client(req.resource.endpoint, ctx);
     const name = containerName(req.labels, req.instanceId);
     const spec = buildContainerSpec({ name, labels: req.labels, resource: req.resource, context: req.context });
     await ensureImage(docker, key, req.resource, ctx, this.imageLoads);
@@ -124,7 +126,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
   }
 
   async list(req: ListRequest<DockerResource>, ctx: CallContext): Promise<Observation[]> {
-    const { docker, key } = this.client(req.resource.endpoint);
+    const { docker, key } = this.client(req.resource.endpoint, ctx);
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
     const containers = await dockerCall(ctx, `list containers on ${key}`, (signal) =>
       docker.listContainers({ all: true, filters: { label: [label] }, abortSignal: signal }));
@@ -133,7 +135,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
   }
 
   async destroy(req: DestroyRequest<DockerResource>, ctx: CallContext): Promise<void> {
-    const { docker, key } = this.client(req.resource.endpoint);
+    const { docker, key } = this.client(req.resource.endpoint, ctx);
     const container = docker.getContainer(req.ref.id);
     const t = req.resource.stop_timeout ?? DEFAULT_STOP_TIMEOUT_S;
     try {
@@ -151,7 +153,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
   }
 
   watch(req: WatchRequest<DockerResource>, ctx: CallContext): () => void {
-    const { docker, key } = this.client(req.resource.endpoint);
+    const { docker, key } = this.client(req.resource.endpoint, ctx);
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
     const stop = watchEvents({
       openEvents: (signal, since) =>

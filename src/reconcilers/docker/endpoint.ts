@@ -1,6 +1,7 @@
 /** Endpoint URLs → a normalised key (one client, one list() per key) and dockerode connection options. */
 import { FatalError } from '../errors.js';
 import { DEFAULT_ENDPOINT } from './schema.js';
+import { allowedFile, allowedUrl, type HostAccess } from '../../util/host-access.js';
 
 export type DockerConnection = { socketPath: string } | { host: string; port: number; protocol: 'http' };
 
@@ -29,4 +30,14 @@ export function parseEndpoint(endpoint: string | undefined): ParsedEndpoint {
 
 function invalid(endpoint: string, why: string): FatalError {
   return new FatalError('REEF_DOCKER_INVALID', `docker endpoint ${JSON.stringify(endpoint)}: ${why}`);
+}
+
+/**
+ * Under reef serve an endpoint other than the local engine's socket is a place the server would connect to for a
+ * client: a unix socket must be inside --allow-files, a tcp:// engine under --allow-origin (e.g. tcp://10.0.0.5:2375).
+ */
+export function endpointAllowed(endpoint: ParsedEndpoint, access: HostAccess): void {
+  if (access.unrestricted || endpoint.key === DEFAULT_ENDPOINT) return;
+  if ('socketPath' in endpoint.connection) allowedFile(access, 'docker endpoint', endpoint.connection.socketPath);
+  else allowedUrl(access, 'docker endpoint', endpoint.key);
 }

@@ -4,11 +4,13 @@
  * `docker save` tarball fed to `docker load`. Concurrent creates of one image share one load.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import type { CallContext } from '../driver.js';
+import { accessOf, type CallContext } from '../driver.js';
+import { allowedFile, allowedUrl, type HostAccess } from '../../util/host-access.js';
+import { fetchAllowed } from '../fetch-allowed.js';
 import { FatalError, TransientError } from '../errors.js';
 import { IMAGE_CALL_TIMEOUT_MS, dockerCall, rawStatus } from './call.js';
 import { imageRef } from './container-spec.js';
@@ -43,13 +45,15 @@ async function hasImage(docker: Docker, ref: string, endpointKey: string, ctx: C
 
 async function provide(docker: Docker, endpointKey: string, ref: string, origin: string, ctx: CallContext): Promise<void> {
   if (await hasImage(docker, ref, endpointKey, ctx)) return;
+  // checked before anything is opened or fetched (reef serve: what the operator allowed)
+  const source = origin === 'dockerhub' ? undefined : tarballSource(origin, accessOf(ctx));
   const what = `${origin === 'dockerhub' ? 'pull' : 'load'} image ${ref} from ${origin} on ${endpointKey}`;
   ctx.log.info({ image: ref, origin, endpoint: endpointKey }, 'docker image missing; fetching it');
   try {
     await dockerCall(ctx, what, async (signal) => {
       const stream = origin === 'dockerhub'
         ? ((await docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream)
-        : ((await docker.loadImage(await openTarball(origin, what, signal), { quiet: true, abortSignal: signal })) as NodeJS.ReadableStream);
+        : ((await docker.loadImage(await openTarball(source!, what, signal, accessOf(ctx)), { quiet: true, abortSignal: signal })) as NodeJS.ReadableStream);
       await drainProgress(stream, signal);
     }, IMAGE_CALL_TIMEOUT_MS);
   } catch (e) {
@@ -66,20 +70,28 @@ async function provide(docker: Docker, endpointKey: string, ref: string, origin:
  */
 function asImageFailure(e: FatalError | TransientError, origin: string): FatalError | TransientError {
   const retryable = ['REEF_DOCKER_UNREACHABLE', 'REEF_DOCKER_ABORTED', 'REEF_DOCKER_ORIGIN_UNREACHABLE'];
-  if (retryable.includes(e.code) || e.code === 'REEF_DOCKER_ORIGIN_UNREADABLE') return e;
+  if (retryable.includes(e.code) || e.code === 'REEF_DOCKER_ORIGIN_UNREADABLE' || e.code === 'REEF_HOST_ACCESS_DENIED') return e;
   if (e.errorClass === 'throttled') return e; // a registry's or engine's 429: slowing down will help
   if (origin === 'dockerhub') return new FatalError('REEF_DOCKER_IMAGE_NOT_FOUND', e.message, { cause: e.cause });
   if (e.code === 'REEF_DOCKER_SERVER') return e;
   return new FatalError('REEF_DOCKER_ORIGIN_INVALID', e.message, { cause: e.cause });
 }
 
-async function openTarball(origin: string, what: string, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
-  if (/^https?:\/\//i.test(origin)) {
+type TarballSource = { url: string } | { path: string };
+
+/** Where the tarball is, if this process may read it; the refusal (REEF_HOST_ACCESS_DENIED) otherwise. */
+function tarballSource(origin: string, access: HostAccess): TarballSource {
+  if (/^https?:\/\//i.test(origin)) return { url: allowedUrl(access, 'docker origin', origin) };
+  return { path: allowedFile(access, 'docker origin', origin.startsWith('file://') ? filePath(origin) : origin) };
+}
+
+async function openTarball(source: TarballSource, what: string, signal: AbortSignal, access: HostAccess): Promise<NodeJS.ReadableStream> {
+  if ('url' in source) {
     let response: Response;
     try {
-      response = await fetch(origin, { signal });
+      response = await fetchAllowed(source.url, { signal }, access, 'docker origin');
     } catch (e) {
-      if (signal.aborted) throw e;
+      if (signal.aborted || (e as { code?: unknown }).code === 'REEF_HOST_ACCESS_DENIED') throw e;
       throw new TransientError('REEF_DOCKER_ORIGIN_UNREACHABLE', `${what}: ${(e as Error).message}`, { cause: e });
     }
     if (!response.ok || !response.body) {
@@ -90,13 +102,13 @@ async function openTarball(origin: string, what: string, signal: AbortSignal): P
     }
     return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
   }
-  const path = origin.startsWith('file://') ? filePath(origin) : origin;
   try {
-    await access(path);
+    // a FIFO or a device would block the load or never end: regular files only
+    if (!(await stat(source.path)).isFile()) throw new Error('not a regular file');
   } catch (e) {
     throw new FatalError('REEF_DOCKER_ORIGIN_UNREADABLE', `${what}: ${(e as Error).message}`, { cause: e });
   }
-  return createReadStream(path);
+  return createReadStream(source.path);
 }
 
 /** `file:///abs/x.tar` → `/abs/x.tar`; `file://rel/x.tar` → `rel/x.tar` (relative to the working directory). */

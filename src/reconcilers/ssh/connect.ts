@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
-import type { CallContext } from '../driver.js';
+import { accessOf, type CallContext } from '../driver.js';
+import { allowedFile, type HostAccess } from '../../util/host-access.js';
 import { FatalError, TransientError } from '../errors.js';
 import { classifySshError } from './classify.js';
 import { judgeHostKey } from './host-key.js';
@@ -25,11 +26,12 @@ export function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
-async function authOptions(t: SshTarget): Promise<Pick<ConnectConfig, 'privateKey' | 'password'>> {
+async function authOptions(t: SshTarget, access: HostAccess): Promise<Pick<ConnectConfig, 'privateKey' | 'password'>> {
   let privateKey = t.privateKey;
   if (!privateKey && t.privateKeyPath) {
+    const path = allowedFile(access, 'private_key_path', expandHome(t.privateKeyPath)); // reef serve: only where the operator allowed
     try {
-      privateKey = await readFile(expandHome(t.privateKeyPath), 'utf8');
+      privateKey = await readFile(path, 'utf8');
     } catch (err) {
       throw new FatalError('REEF_SSH_KEY_UNREADABLE', `SSH to ${describeTarget(t)}: cannot read private key file ${t.privateKeyPath}`, {
         cause: err,
@@ -59,7 +61,7 @@ function forwardThrough(hop: SshSession, t: SshTarget): Promise<Duplex> {
 export async function sshConnect(target: SshTarget, ctx: CallContext): Promise<SshSession> {
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const where = describeTarget(target);
-  const auth = await authOptions(target);
+  const auth = await authOptions(target, accessOf(ctx));
   const hop = target.jump ? await sshConnect(target.jump, ctx) : undefined;
   let sock: Duplex | undefined;
   try {

@@ -68,7 +68,7 @@ export class PostgresStore implements Store {
         [spec.name, specJson, hash, old.generation + (changed ? 1 : 0), authPath, touched ? now : old.updated_at, spec.id]);
       }
       const existing = (await c.query<NodeRow>('SELECT * FROM nodes WHERE infra_id = $1', [spec.id])).rows;
-      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes);
+      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes, old !== undefined && old.status !== 'active');
       if (remove.length) await c.query('DELETE FROM nodes WHERE infra_id = $1 AND name = ANY($2::text[])', [spec.id, remove]);
       for (const r of upsert) {
         await c.query(`INSERT INTO nodes (infra_id, name, position, min, max, target, failed_reason) VALUES ($1, $2, $3, $4, $5, $6, $7)

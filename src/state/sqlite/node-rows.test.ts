@@ -22,6 +22,11 @@ describe('followSpec', () => {
     });
   }
 
+  it('after a destroy, targets and failures start from the new description (D15), removed nodes still listed', () => {
+    const got = followSpec('i', [row('a', 3, 10, 9, 'gave up'), row('old', 1, 1, 1)], [spec('a', 3, 10)], true);
+    expect({ targets: got.upsert.map((r) => r.target), failed: got.upsert.map((r) => r.failed_reason), remove: got.remove }).toEqual({ targets: [3], failed: [null], remove: ['old'] });
+  });
+
   it('numbers positions in spec order', () => {
     const got = followSpec('i', [row('b', 1, 1, 1, null, 0)], [spec('a', 1, 1), spec('b', 1, 1)]);
     expect(got.upsert.map((r) => [r.name, r.position])).toEqual([['a', 0], ['b', 1]]);

@@ -9,8 +9,12 @@ export interface NodeRowChanges {
   remove: string[];
 }
 
-export function followSpec(infraId: string, existing: NodeRow[], nodes: NodeSpec[]): NodeRowChanges {
-  const byName = new Map(existing.map((r) => [r.name, r]));
+/**
+ * `afterDestroy`: the infra was destroyed (or was being destroyed); applying it again starts from the new
+ * description's targets, not from the scale it had before the destroy.
+ */
+export function followSpec(infraId: string, existing: NodeRow[], nodes: NodeSpec[], afterDestroy = false): NodeRowChanges {
+  const byName = new Map(afterDestroy ? [] : existing.map((r) => [r.name, r]));
   const upsert = nodes.map((n, position): NodeRow => {
     const old = byName.get(n.name);
     if (!old) return { infra_id: infraId, name: n.name, position, min: n.min, max: n.max, target: n.min, failed_reason: null };

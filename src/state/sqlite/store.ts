@@ -56,7 +56,7 @@ export class SqliteStore implements Store {
             touched ? now : old.updated_at, spec.id);
       }
       const existing = this.sql('SELECT * FROM nodes WHERE infra_id = ?').all(spec.id) as NodeRow[];
-      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes);
+      const { upsert, remove } = followSpec(spec.id, existing, spec.nodes, old !== undefined && old.status !== 'active');
       for (const name of remove) this.sql('DELETE FROM nodes WHERE infra_id = ? AND name = ?').run(spec.id, name);
       for (const row of upsert) {
         this.sql(`INSERT INTO nodes (infra_id, name, position, min, max, target, failed_reason)
