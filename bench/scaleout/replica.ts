@@ -38,7 +38,9 @@ export class Replica {
 
   static async start(opts: ReplicaOptions): Promise<Replica> {
     const port = await freePort();
-    const proc = spawn(process.execPath, ['--import', PROBE, join(repoRoot(), 'bin', 'reef.js'), '--state', opts.state, '--token-file', opts.tokenFile,
+    // REEF_BENCH_REPLICA_NODE_ARGS: extra node flags for the replicas, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    const nodeArgs = (process.env.REEF_BENCH_REPLICA_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, '--import', PROBE, join(repoRoot(), 'bin', 'reef.js'), '--state', opts.state, '--token-file', opts.tokenFile,
       'serve', '--port', String(port), '--resync', String(opts.resyncS), '--lease-ttl', String(opts.leaseTtlS)], {
       env: { ...process.env, NO_COLOR: '1', REEF_LOG_LEVEL: 'warn', REEF_STATE_DIR: opts.stateDir, REEF_BENCH_TICKS: opts.ticksFile },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -76,8 +76,9 @@ export async function runConfig(o: ConfigOptions): Promise<ConfigResult> {
       }
     }));
     const deployLimit = 120_000 + o.size.instances * 2;
-    await until(async () => (await watch!.readyInstances()) >= o.size.instances, deployLimit,
-      () => `not all ${o.size.instances} instances ready within ${deployLimit / 1000} s`, 100, replicas);
+    let ready = 0;
+    await until(async () => (ready = await watch!.readyInstances()) >= o.size.instances, deployLimit,
+      () => `${ready} of ${o.size.instances} instances ready after ${deployLimit / 1000} s`, 100, replicas);
     const readyMs = Date.now() - t0;
     const leaseMoves = await watch.leaseMoves();
 
