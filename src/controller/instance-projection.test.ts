@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../state/store.js';
-import { planCaresAbout, project, transitionReport } from './instance-projection.js';
+import { isRoutineCheck, planCaresAbout, project, transitionReport } from './instance-projection.js';
 
 const rec = (over: Partial<InstanceRecord> = {}): InstanceRecord => ({
   id: 'w-1', infraId: 'i', node: 'w', implIndex: 0, driver: 'dummy', endpoint: 'default', ref: null, state: 'creating',
@@ -55,5 +55,26 @@ describe('transitions', () => {
   it('OtherTransitionsAreInfo: no error, even if the row has a stale one', () => {
     const r = transitionReport(rec({ lastError: { code: 'X', message: 'old', transient: true } }), 'checking', 'ready');
     expect([r.level, r.message, r.event.data, r.error]).toEqual(['info', 'checking → ready', undefined, null]);
+  });
+});
+
+describe('isRoutineCheck: what a ready instance need not write', () => {
+  const ready = rec({ state: 'ready', ref, addresses: { ip: '10.0.0.1' }, readyAt: 5 });
+  const facts = (over: Partial<{ state: InstanceRecord['state']; addresses: InstanceRecord['addresses']; lastError: InstanceRecord['lastError']; readyAt: number | null }> = {}) => ({
+    state: over.state ?? 'ready' as const,
+    context: { ref: { ...ref }, addresses: over.addresses ?? { ip: '10.0.0.1' }, lastError: over.lastError ?? null, readyAt: over.readyAt ?? 5 },
+  });
+  it('SkipsAPassedHealthCheck: ready → ready with equal ref, addresses, readyAt and no error', () => {
+    expect(isRoutineCheck(ready, project(ready, facts()))).toBe(true);
+  });
+  it('WritesEveryChange: entering ready, leaving it, a new address, a new readyAt, an error', () => {
+    const checking = rec({ state: 'checking', ref, addresses: { ip: '10.0.0.1' } });
+    expect(isRoutineCheck(checking, project(checking, facts()))).toBe(false);
+    expect(isRoutineCheck(ready, project(ready, facts({ state: 'unhealthy' })))).toBe(false);
+    expect(isRoutineCheck(ready, project(ready, facts({ addresses: { ip: '10.0.0.2' } })))).toBe(false);
+    expect(isRoutineCheck(ready, project(ready, facts({ readyAt: 9 })))).toBe(false);
+    const error = { code: 'REEF_HEALTH', message: 'port 22 closed', transient: true };
+    expect(isRoutineCheck(ready, project(ready, facts({ lastError: error })))).toBe(false);
+    expect(isRoutineCheck(rec({ ...ready, lastError: error }), project(ready, facts()))).toBe(false);
   });
 });

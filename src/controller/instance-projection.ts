@@ -44,6 +44,21 @@ export function project(rec: InstanceRecord, s: SnapshotFacts, outageError?: Ins
   };
 }
 
+/**
+ * A ready instance that stays ready with the same row fields (its periodic health check passed, or a resumed
+ * machine re-armed its interval): nothing to write. The stored snapshot keeps the ready state it was written with,
+ * which restores the same way (a resumed ready machine re-arms its check interval). At 10,000 ready instances
+ * checked every 10 s, these were ~2,000 row writes a second in a converged replica: its steady-state load.
+ */
+export function isRoutineCheck(rec: Pick<InstanceRecord, 'state' | 'ref' | 'addresses' | 'lastError' | 'readyAt'>, p: Projection): boolean {
+  return p.from === 'ready' && p.to === 'ready' && rec.lastError === null && p.fields.lastError === null && rec.readyAt === p.fields.readyAt
+    && sameJson(rec.ref, p.fields.ref) && sameJson(rec.addresses, p.fields.addresses);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** transitions plan() cares about */
 const TICK_ON: ReadonlySet<InstanceState> = new Set(['booting', 'ready', 'failed', 'gone']);
 

@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import type { Fleet, TrackedInstance } from './fleet.js';
 import { MACHINE_VERSION, type InstanceMachine } from './instance/machine.js';
 import { topState } from './instance/state-of.js';
-import { planCaresAbout, project, transitionReport } from './instance-projection.js';
+import { isRoutineCheck, planCaresAbout, project, transitionReport } from './instance-projection.js';
 import { countFailure, type NodeFailures } from './node-failures.js';
 import type { RecentlyGone } from './observation-feed.js';
 import type { WriteBehind } from './write-behind.js';
@@ -34,6 +34,8 @@ export class InstanceRecorder {
   /** one resource section per endpoint instances live at (kept as refs appear): O(endpoints) per tick */
   private readonly placed = new Map<string, { resource: Implementation['resource']; endpoint: string }>();
   private readonly failures = new Map<string, NodeFailures>();
+  /** instances this runtime has written once: a machine just started or restored here always writes its row */
+  private readonly written = new WeakSet<TrackedInstance>();
 
   constructor(private readonly deps: RecorderDeps) {}
 
@@ -51,6 +53,7 @@ export class InstanceRecorder {
     // the endpoint is judged by where the resource is now, so the ref comes first
     t.rec.ref = snapshot.context.ref ?? null;
     const p = project(t.rec, { state, context: snapshot.context }, state !== 'ready' ? this.deps.outageError(t.rec) : undefined);
+    if (this.written.has(t) && isRoutineCheck(t.rec, p)) return;
     if (p.placement && !this.placed.has(p.placement.key)) this.placed.set(p.placement.key, { resource: p.placement.resource, endpoint: p.placement.endpoint });
     t.rec.addresses = p.fields.addresses;
     t.rec.lastError = p.fields.lastError;
@@ -69,6 +72,7 @@ export class InstanceRecorder {
       this.deps.writer.delete(t.rec.id);
       return;
     }
+    this.written.add(t);
     this.deps.writer.patch(t.rec.id, {
       state: p.to, snapshot: t.actor.getPersistedSnapshot(), machineVersion: MACHINE_VERSION, ref: t.rec.ref,
       addresses: p.fields.addresses, attempts: snapshot.context.attempt, lastError: t.rec.lastError, readyAt: t.rec.readyAt,
