@@ -33,7 +33,7 @@ export const openApiDocument = {
       ScaleBody: scaleBodySchema,
       DeployBody: deployBodySchema,
     },
-    responses: Object.fromEntries([[400, 'bad input (spec error, bad body)'], [401, 'missing or bad token'], [404, 'unknown infra, node or instance'], [409, 'scale target outside [min, max]'], [413, 'body larger than the limit (1 MiB)']]
+    responses: Object.fromEntries([[400, 'bad input (spec error, bad body)'], [401, 'missing or bad token'], [404, 'unknown infra, node or instance'], [409, 'scale target outside [min, max]'], [413, 'body larger than the limit (1 MiB)'], [503, 'the state store cannot keep writes (deleted, read-only, not answering): the write was refused']]
       .map(([code, description]) => [`E${code}`, { description, content: { 'application/json': { schema: error } } }])),
   },
   security: [{ bearer: [] }],
@@ -53,7 +53,7 @@ export const openApiDocument = {
     '/infrastructures/{id}/scaledown/{node}': { parameters: [path('id'), path('node')], post: { summary: 'Occopus: one fewer instance (the youngest)', responses: { 200: scaleResponse('scaledown'), ...errors(401, 404, 409) } } },
     '/infrastructures/{id}/scaledown/{node}/{target}': { parameters: [path('id'), path('node'), path('target', 'instance id or IP address')], post: { summary: 'Occopus: remove this instance', responses: { 200: scaleResponse('scaledown'), ...errors(401, 404, 409) } } },
     '/infrastructures/{id}/scaleto/{node}/{count}': { parameters: [path('id'), path('node'), path('count')], post: { summary: 'Occopus: set the instance count', responses: { 200: scaleResponse('scaleto'), ...errors(401, 404, 409) } } },
-    '/v1/health': { get: { summary: 'liveness and a count of infras', responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' }, infras: { type: 'integer' } } }), ...errors(401) } } },
+    '/v1/health': { get: { summary: 'liveness and a count of infras; 503 (the Error shape plus status "unhealthy") when the state store cannot keep writes', responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' }, infras: { type: 'integer' } } }), ...errors(401, 503) } } },
     '/v1/openapi.json': { get: { summary: 'this document', responses: { 200: json(any), ...errors(401) } } },
     '/v1/infras': { get: { summary: 'list infras with ready/total instance counts', responses: { 200: json({ type: 'object', properties: { infras: { type: 'array', items: any } } }), ...errors(401) } } },
     '/v1/infras/{id}': {

@@ -12,6 +12,7 @@ import { makeAuthHook } from './auth.js';
 import { errorBody } from './error-map.js';
 import { apiError } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { healthOf } from './health.js';
 import { occopusRoutes } from './routes/occopus.js';
 import { v1InfraRoutes } from './routes/v1-infras.js';
 import { v1NodeDefListRoute, v1NodeDefRoutes } from './routes/v1-nodedefs.js';
@@ -87,7 +88,12 @@ export function buildApi(deps: ApiDeps) {
     await v1NodeDefListRoute(v1, ctx);
     await v1EventRoutes(v1, ctx);
     await v1CatalogRoutes(v1, ctx);
-    v1.get('/v1/health', async () => ({ status: 'ok', infras: (await deps.store.listInfras()).length }));
+    v1.get('/v1/health', async (req, reply) => {
+      const body = await healthOf(deps.store);
+      if (body.status === 'ok') return body;
+      req.log.error({ code: body.code }, `health: ${body.message}`);
+      return reply.code(body.status_code).send(body);
+    });
     v1.get('/v1/openapi.json', async () => openApiDocument);
   });
   app.register(liveViewRoutes);

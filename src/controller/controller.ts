@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Fence, InfraRecord, Store } from '../state/store.js';
-import { fencedView } from '../state/fenced.js';
+import { fencedView, isStoreUnavailable } from '../state/fenced.js';
 import { HeldLease } from './held-lease.js';
 import { gateRegistry } from './lease-gate.js';
 import { decideShare } from './share.js';
@@ -244,6 +244,12 @@ export class Controller {
       this.fencing.writesRefused++;
       if (lease.isLost) return;
       lease.markLost();
+      if (isStoreUnavailable(err)) {
+        // the store cannot keep writes (deleted, read-only): no infra acts on its clouds until it can again
+        log.error({ err }, `a write for ${infraId} was refused: the state store cannot keep it; not acting on any infra until it is healthy`);
+        for (const [id, other] of this.runtimes) void this.lose(id, other.lease);
+        return;
+      }
       log.warn({ err }, `a write for ${infraId} was refused: epoch ${lease.fence.epoch} is over; stopping here`);
       void this.lose(infraId, lease);
     });

@@ -4,7 +4,7 @@
  * the desired-state writes (apply, scale) pass through unchanged.
  */
 import { FatalError, isReefError } from '../errors/index.js';
-import { LEASE_LOST, type Fence, type Store } from './store.js';
+import { LEASE_LOST, STORE_UNAVAILABLE, type Fence, type Store } from './store.js';
 
 export function leaseLost(fence: Fence, why: string): FatalError {
   return new FatalError(LEASE_LOST, `lease of infra ${fence.infraId} (epoch ${fence.epoch}, holder ${fence.holder}) ${why}: write refused`);
@@ -14,10 +14,15 @@ export function isLeaseLost(e: unknown): boolean {
   return isReefError(e) && e.code === LEASE_LOST;
 }
 
+/** A write refused because the store cannot keep it (deleted, read-only, not answering): stop acting as for a lost lease. */
+export function isStoreUnavailable(e: unknown): boolean {
+  return isReefError(e) && STORE_UNAVAILABLE.has(e.code);
+}
+
 export function fencedView(store: Store, fence: Fence, onLost?: (e: unknown) => void): Store {
   const guard = <T>(p: Promise<T>): Promise<T> =>
     p.catch((e: unknown) => {
-      if (isLeaseLost(e)) onLost?.(e);
+      if (isLeaseLost(e) || isStoreUnavailable(e)) onLost?.(e);
       throw e;
     });
   const overrides: Partial<Store> = {

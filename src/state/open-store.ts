@@ -11,7 +11,7 @@ import { createPostgresStore, isPostgresUrl, redactUrl } from './postgres/index.
 export { isPostgresUrl };
 
 export function openStore(location: string, opts: { log?: Logger } = {}): Store {
-  return isPostgresUrl(location) ? createPostgresStore(location, { log: opts.log }) : openSqliteStore(location);
+  return isPostgresUrl(location) ? createPostgresStore(location, { log: opts.log }) : openSqliteStore(location, { log: opts.log });
 }
 
 /** How to name a store in messages: a path, or a URL without its password. */

@@ -164,6 +164,12 @@ export const LEASE_LOST = 'REEF_LEASE_LOST';
 /** What a backend tells other processes about (PostgreSQL: LISTEN/NOTIFY; SQLite: nothing, others poll). */
 export type StoreChange = { kind: 'events'; infra: string } | { kind: 'desired'; infra: string };
 
+/** Can the store keep what it is given? `code` is a catalogued REEF_STATE_* code, `message` says why in a sentence. */
+export type StoreHealth = { ok: true } | { ok: false; code: string; message: string };
+
+/** Codes of a store that cannot keep writes right now: the controller stops acting until it can again. */
+export const STORE_UNAVAILABLE = new Set(['REEF_STATE_GONE', 'REEF_STATE_READONLY', 'REEF_STATE_UNREACHABLE']);
+
 export interface Store {
   /** Upsert the desired state. Node rows follow the spec: new nodes get target=min, existing targets are clamped into the new [min,max], removed nodes' rows go. */
   putInfra(spec: InfraSpec, opts?: { authPath?: string; now?: number }): Promise<PutInfraResult>;
@@ -221,6 +227,9 @@ export interface Store {
 
   /** Changes made by other processes, where the backend can push them; returns an unsubscribe function. */
   watch?(fn: (c: StoreChange) => void): () => void;
+
+  /** Whether writes would be kept (the file is still there and writable; the database answers). */
+  health?(): Promise<StoreHealth>;
 
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
   EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
-  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange,
+  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange, StoreHealth,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
 import { survivesCut } from './errors.js';
@@ -26,6 +26,8 @@ import { ChangeListener } from './listen.js';
 import { patchStatements } from './patch-columns.js';
 
 export const DEFAULT_EVENT_LIMIT = 1000;
+/** how long the health check waits for the database to answer */
+export const HEALTH_TIMEOUT_MS = 3000;
 /** rows per INSERT … unnest(): bounds one statement's parameter arrays */
 const CHUNK = 5000;
 
@@ -295,6 +297,23 @@ export class PostgresStore implements Store {
   watch(fn: (c: StoreChange) => void): () => void {
     this.listener ??= new ChangeListener(this.url);
     return this.listener.add(fn);
+  }
+
+  /** The database answers a trivial query within HEALTH_TIMEOUT_MS (a lost connection, a server down: unhealthy). */
+  async health(): Promise<StoreHealth> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.ready.then(() => this.pool.query('SELECT 1')), timeout]);
+      return { ok: true };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      return { ok: false, code: 'REEF_STATE_UNREACHABLE', message: `state store ${this.where} does not answer: ${reason}` };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

@@ -6,15 +6,17 @@
  */
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { FatalError } from '../../errors/index.js';
+import { FatalError, TransientError } from '../../errors/index.js';
+import type { Logger } from '../../util/log.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
   EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
-  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store,
+  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreHealth,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
 import { auditFromRow, fenceProblem, leaseDecision, type AuditRow, type LeaseRow } from '../lease-rules.js';
-import { stateError } from './errors.js';
+import { sqliteCode, stateError } from './errors.js';
+import { fileProblem, identityOf, type FileIdentity, type StoreProblem } from './file-watch.js';
 import { InstancePatcher } from './instance-patch.js';
 import { followSpec } from './node-rows.js';
 import { openDatabase, type OpenOptions } from './open.js';
@@ -29,10 +31,31 @@ export const DEFAULT_EVENT_LIMIT = 1000;
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly patcher: InstancePatcher;
+  /** the file as opened: a deleted or replaced file is told apart by its inode */
+  private readonly identity?: FileIdentity;
+  /** what the last check found (logged once when it appears and once when it clears) */
+  private problem?: StoreProblem;
+  /** a write that failed because of the file (read-only, I/O): unhealthy until a write succeeds again */
+  private lastWriteFailure?: StoreProblem;
 
   /** `db` is exposed for tests and diagnostics; write only through the Store methods. */
-  constructor(readonly db: Database.Database, readonly path: string) {
+  constructor(readonly db: Database.Database, readonly path: string, private readonly log?: Logger) {
     this.patcher = new InstancePatcher(db);
+    if (!db.readonly && !db.memory) this.identity = identityOf(path);
+  }
+
+  async health(): Promise<StoreHealth> {
+    const problem = this.check();
+    if (problem) return { ok: false, ...problem };
+    if (this.lastWriteFailure) {
+      // the last write failed on the file: healthy again only once a write goes through (a no-op update)
+      try {
+        this.write('health probe', () => this.sql('UPDATE lease_epochs SET value = value WHERE id = 1').run());
+      } catch {
+        return { ok: false, ...(this.lastWriteFailure ?? this.check() ?? { code: 'REEF_STATE_WRITE', message: 'the health probe write failed' }) };
+      }
+    }
+    return { ok: true };
   }
 
   async putInfra(spec: InfraSpec, opts: { authPath?: string; now?: number } = {}): Promise<PutInfraResult> {
@@ -301,12 +324,42 @@ export class SqliteStore implements Store {
       .run(fence.infraId, fence.epoch, fence.holder, now, now);
   }
 
+  /**
+   * Every write: refused before it starts if the file is gone or read-only, and not acknowledged if the file
+   * turned out gone when it committed (the data went to a deleted inode).
+   */
   private write<T>(what: string, fn: () => T): T {
+    this.refuseIfUnwritable(what);
+    let out: T;
     try {
-      return fn();
+      out = fn();
     } catch (e) {
-      throw stateError('REEF_STATE_WRITE', this.path, what, e);
+      const err = stateError('REEF_STATE_WRITE', this.path, what, e);
+      const code = sqliteCode(e);
+      if (code && /^SQLITE_(READONLY|IOERR|FULL|CORRUPT|CANTOPEN)/.test(code)) {
+        this.lastWriteFailure = { code: 'REEF_STATE_WRITE', message: err.message };
+      }
+      throw err;
     }
+    this.refuseIfUnwritable(what);
+    this.lastWriteFailure = undefined;
+    return out;
+  }
+
+  private refuseIfUnwritable(what: string): void {
+    const problem = this.check();
+    if (problem) throw new TransientError(problem.code, `${what} refused: ${problem.message}`);
+  }
+
+  /** The file's state now; a change is logged (error when it appears, info when it clears). */
+  private check(): StoreProblem | undefined {
+    if (!this.identity) return undefined;
+    // a store once gone stays gone: a new file at the path is not the one this process's state lives in
+    const problem = this.problem?.code === 'REEF_STATE_GONE' ? this.problem : fileProblem(this.path, this.identity);
+    if (problem && problem.code !== this.problem?.code) this.log?.error({ code: problem.code, store: this.path }, problem.message);
+    if (!problem && this.problem) this.log?.info({ store: this.path }, `state store ${this.path} is writable again`);
+    this.problem = problem;
+    return problem;
   }
 
   private read<T>(what: string, fn: () => T): T {
@@ -322,6 +375,6 @@ function unknownInfra(id: string): FatalError {
   return new FatalError('REEF_STATE_UNKNOWN_INFRA', `no infra with id '${id}'`);
 }
 
-export function openSqliteStore(path: string, opts: Pick<OpenOptions, 'readonly'> = {}): SqliteStore {
-  return new SqliteStore(openDatabase(path, opts), resolve(path));
+export function openSqliteStore(path: string, opts: Pick<OpenOptions, 'readonly'> & { log?: Logger } = {}): SqliteStore {
+  return new SqliteStore(openDatabase(path, opts), resolve(path), opts.log);
 }
