@@ -42,6 +42,7 @@ export interface ApiResult {
 
 export class ReplicaFleet {
   readonly replicas: Replica[];
+  readonly errorLines = new Map<string, number>();
   readonly tally: LeaseTally = { takeOvers: 0, writesRefused: 0, lostAtRenewal: 0, actsHeldBack: 0, handedBack: 0, errors: [] };
 
   constructor(
@@ -107,7 +108,13 @@ export class ReplicaFleet {
     if (r.tail.length > 80) r.tail.shift();
     let msg = line;
     try {
-      msg = String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      const parsed = JSON.parse(line) as { msg?: unknown; level?: unknown };
+      msg = String(parsed.msg ?? line);
+      // error-level lines by message (infra ids and numbers folded), printed after the run for a look
+      if (typeof parsed.level === 'number' && parsed.level >= 50) {
+        const key = msg.replace(/chaos-[\w-]+/g, '<infra>').replace(/\d+/g, 'N').slice(0, 160);
+        this.errorLines.set(key, (this.errorLines.get(key) ?? 0) + 1);
+      }
     } catch {
       // not JSON (a crash's stack trace): count it as is
     }

@@ -74,6 +74,8 @@ export class ReplicaChaosRun {
     const count = (await resources()).length;
     console.info(chaosSummary(this.what, this.seed, this.ttlS * 1000, figures, this.fleet!.tally, epochs,
       `${count} ${unit} converged ${(convergedMs / 1000).toFixed(1)} s after the chaos; whole test ${((Date.now() - this.started) / 1000).toFixed(0)} s`));
+    const errorLines = [...this.fleet!.errorLines].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${n} × ${m}`);
+    if (errorLines.length) console.info(`error-level lines the replicas logged:\n${errorLines.join('\n')}`);
     expect(this.fleet!.tally.errors).toEqual([]);
     return epochs;
   }

@@ -3,7 +3,8 @@
  * which the shared test server must not be), 30 dummy-cloud infras deployed, re-applied and scaled through the
  * API while replicas are killed with SIGKILL and restarted, and paused with SIGSTOP past their lease, at moments
  * drawn from a seeded generator (printed; REEF_CHAOS_SEED=n replays the schedule, REEF_CHAOS_MS sets the length).
- * At the end every infra has exactly its desired instances, ready, in the store and in the simulated cloud
+ * Workers take 0.7 s to create and 15 % of create attempts fail (transiently), so kills and pauses often land
+ * on a create in flight. At the end every infra has exactly its desired instances, ready, in the store and in the simulated cloud
  * (one resource per instance, none the store does not know), and the lease audit shows one holder per epoch.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,7 +25,7 @@ const NODES = `'node_def:chaos_head':
   - resource: { type: dummy, create_delay: 150, boot_delay: 600 }
     health_check: { ports: [ 22 ], timeout: 60 }
 'node_def:chaos_worker':
-  - resource: { type: dummy, create_delay: 250, boot_delay: 400 }
+  - resource: { type: dummy, create_delay: 700, boot_delay: 400, fail_create: { transient: 0.15 } }
     health_check: { timeout: 60 }
 'node_def:chaos_extra':
   - resource: { type: dummy, create_delay: 100, boot_delay: 300 }
