@@ -6,7 +6,7 @@
  * by machine transitions that matter to plan (instance-recorder.ts), cloud events (watch) and its timer.
  */
 import type { Observation } from '../reconcilers/driver.js';
-import type { AuthFile, InfraSpec } from '../spec/types.js';
+import type { AuthFile } from '../spec/types.js';
 import type { InfraRecord, InstanceRecord, NewEvent, Store } from '../state/store.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { Logger } from '../util/log.js';
@@ -15,9 +15,10 @@ import type { ControllerOptions } from './options.js';
 import { plan } from './plan.js';
 import { MACHINE_VERSION } from './instance/machine.js';
 import { provideInstanceMachine } from './instance/implementations.js';
-import { makeInstanceEffects, type EffectsDeps } from './instance-effects.js';
+import { bindEffects, makeInstanceEffects } from './instance-effects.js';
 import { observeEndpoints, type ObservedCloud } from './observe.js';
-import { findCredentials } from './credentials.js';
+import { InfraAuth } from './infra-auth.js';
+import { problemNotice, withProblem, type InfraProblem } from './infra-problem.js';
 import type { EndpointLimiter } from './limiter.js';
 import { WriteBehind } from './write-behind.js';
 import { isWaitingOnCloud, summarise, unconfirmedReady, type RuntimeStatus } from './status.js';
@@ -45,14 +46,6 @@ export interface RuntimeDeps {
   loadAuth?: (path: string) => AuthFile;
 }
 
-/** A reconcile of the whole infra that failed (not one instance's or one endpoint's trouble), while it lasts. */
-export interface InfraProblem {
-  code: string;
-  message: string;
-  since: number;
-  terminal: boolean;
-}
-
 export class InfraRuntime {
   status: RuntimeStatus;
   private readonly desired: DesiredState;
@@ -67,9 +60,7 @@ export class InfraRuntime {
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
   private readonly stopListeners = new Set<() => void>();
   private readonly queue: TickQueue;
-  private auth?: AuthFile;
-  /** the auth path and generation the credentials were read for; undefined until a read succeeded */
-  private authReadFor?: string;
+  private readonly auth: InfraAuth;
   private driversFor?: number;
   private problem?: InfraProblem;
   private stopped = false;
@@ -84,7 +75,8 @@ export class InfraRuntime {
     this.log = deps.log.child({ infra: infra.id });
     this.writer = new WriteBehind(deps.store, this.log);
     this.status = summarise({ infra, nodes: [], instances: [], untracked: 0, actions: 0, unconfirmed: 0, errors: [] });
-    const credentials = (kind: 'resource' | 'config_management', section: Record<string, unknown>) => findCredentials(this.auth, kind, section);
+    this.auth = new InfraAuth(deps.loadAuth);
+    const credentials = this.auth.credentials;
     this.endpoints = new EndpointPool({ registry: deps.registry, limiters: deps.limiters, concurrency: options.concurrency, credentials, clock, log: this.log, signal: this.abort.signal, access: options.access });
     const event = (e: Omit<NewEvent, 'time' | 'infra'>) => this.event(e);
     const requestTick = () => this.requestTick();
@@ -94,7 +86,11 @@ export class InfraRuntime {
       fleet: () => this.fleet, writer: this.writer, clock, log: this.log, event, requestTick, recentlyGone: this.recentlyGone,
       outageError: (rec) => this.outages.errorFor(rec), stableMs: options.stableMs,
     });
-    const machine = provideInstanceMachine(makeInstanceEffects(this.effectsDeps(credentials)), {
+    const effects = makeInstanceEffects(bindEffects({
+      infraId: infra.id, desired: this.desired, fleet: () => this.fleet, endpoints: this.endpoints, credentials,
+      hostKeys: new HostKeys(), access: options.access, clock, log: this.log,
+    }));
+    const machine = provideInstanceMachine(effects, {
       clock, rand: options.rand, backoff: options.backoff, checkDelayMs: options.checkDelayMs,
       heldUp: (id) => {
         const t = this.fleet.get(id);
@@ -206,7 +202,7 @@ export class InfraRuntime {
     }
     if (read.targetsChanged) await this.actuator.adoptDestroyMarks();
     if (this.stopped) return { kind: 'done' };
-    this.refreshAuth();
+    this.auth.refresh(this.desired.infra.authPath, this.desired.generation);
     await this.loadDrivers();
     this.resumeMachines();
     const observed = await this.observe();
@@ -239,31 +235,12 @@ export class InfraRuntime {
 
   /** A new problem is logged and written to the event log once; its end too. Repeats stay quiet. */
   private onReport(r: NonNullable<NextRun['report']>): void {
-    if (r.kind === 'recovered') {
-      this.log.info({ failures: r.after }, `reconciling again after ${r.after} failed attempt${r.after > 1 ? 's' : ''}`);
-      this.event({ kind: 'infra.recovered', message: `reconciling again after ${r.after} failed attempt${r.after > 1 ? 's' : ''}` });
-      return;
-    }
-    const terminal = r.kind === 'terminal';
-    this.problem = { code: r.error.code, message: r.error.message, since: this.problem?.since ?? this.deps.clock.now(), terminal };
-    const retry = terminal ? `checked again every ${Math.round(this.deps.options.requeue.maxMs / 1000)} s` : 'retrying with backoff';
-    this.log.error({ err: r.error }, `cannot reconcile: ${r.error.message} (${retry})`);
-    this.event({ kind: 'infra.error', message: r.error.message, data: { code: r.error.code, terminal } });
-    this.publish({ ...this.status, converged: false, errors: [...this.status.errors.filter((e) => e.endpoint !== RECONCILE), { endpoint: RECONCILE, code: r.error.code, message: r.error.message }] });
-  }
-
-  /** Credentials are read when first needed, again when the spec changed, and on every retry while unreadable. */
-  private refreshAuth(): void {
-    const path = this.desired.infra.authPath;
-    if (!path || !this.deps.loadAuth) {
-      this.auth = undefined;
-      return;
-    }
-    const key = `${path}|${this.desired.generation}`;
-    if (this.authReadFor === key) return;
-    this.authReadFor = undefined;
-    this.auth = this.deps.loadAuth(path);
-    this.authReadFor = key;
+    const n = problemNotice(r, this.problem, this.deps.clock.now(), this.deps.options.requeue.maxMs);
+    this.log[n.level](n.fields, n.message);
+    this.event(n.event);
+    if (!n.problem) return;
+    this.problem = n.problem;
+    this.publish(withProblem(this.status, n.problem));
   }
 
   private async loadDrivers(): Promise<void> {
@@ -295,27 +272,6 @@ export class InfraRuntime {
     this.status = s;
     for (const fn of this.listeners) fn(s);
   }
-
-  private effectsDeps(credentials: EffectsDeps['credentials']): EffectsDeps {
-    return {
-      infraId: this.id,
-      spec: () => this.desired.spec,
-      placement: (id) => {
-        const t = this.fleet.get(id);
-        return t && this.desired.placementOf(t.rec);
-      },
-      addressesOf: (node) => this.fleet.addressesOf(node),
-      lastObservation: (id) => this.fleet.get(id)?.obs,
-      driver: (type) => this.endpoints.driver(type),
-      limiter: (resource) => this.endpoints.limiterFor(resource),
-      credentials,
-      hostKeys: new HostKeys(),
-      access: this.deps.options.access,
-      clock: this.deps.clock,
-      log: this.log,
-    };
-  }
 }
 
-/** The `endpoint` under which a failed reconcile of the whole infra shows among the status's errors. */
-export const RECONCILE = 'reconcile';
+export { RECONCILE, type InfraProblem } from './infra-problem.js';

@@ -18,6 +18,9 @@ import type { InstanceContext, InstanceEffects } from './instance/types.js';
 import type { Logger } from '../util/log.js';
 import type { HostAccess } from '../util/host-access.js';
 import type { HostKeys } from './host-keys.js';
+import type { DesiredState } from './desired-state.js';
+import type { EndpointPool } from './endpoints.js';
+import type { Fleet } from './fleet.js';
 
 
 export interface EffectsDeps {
@@ -36,6 +39,38 @@ export interface EffectsDeps {
   access?: HostAccess;
   clock: Clock;
   log: Logger;
+}
+
+/** The effects' view of one infra's runtime: its desired state, its machines, its endpoints. */
+export function bindEffects(parts: {
+  infraId: string;
+  desired: DesiredState;
+  fleet: () => Fleet;
+  endpoints: EndpointPool;
+  credentials: EffectsDeps['credentials'];
+  hostKeys: HostKeys;
+  access?: HostAccess;
+  clock: Clock;
+  log: Logger;
+}): EffectsDeps {
+  const { desired, fleet, endpoints } = parts;
+  return {
+    infraId: parts.infraId,
+    spec: () => desired.spec,
+    placement: (id) => {
+      const t = fleet().get(id);
+      return t && desired.placementOf(t.rec);
+    },
+    addressesOf: (node) => fleet().addressesOf(node),
+    lastObservation: (id) => fleet().get(id)?.obs,
+    driver: (type) => endpoints.driver(type),
+    limiter: (resource) => endpoints.limiterFor(resource),
+    credentials: parts.credentials,
+    hostKeys: parts.hostKeys,
+    access: parts.access,
+    clock: parts.clock,
+    log: parts.log,
+  };
 }
 
 export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
