@@ -43,8 +43,9 @@ async function viaDockerode(): Promise<number> {
   const t0 = performance.now();
   await one('reef-bench-head');
   await Promise.all(Array.from({ length: WORKERS }, (_, i) => one(`reef-bench-worker-${i}`)));
-  const ms = performance.now() - t0;
+  // confirmed running, as reef's run() only ends once a list shows every instance running: one list call
   const n = await runningCount(`${BENCH_LABEL}=dockerode`);
+  const ms = performance.now() - t0;
   if (n !== TOTAL) throw new Error(`dockerode: ${n} containers running, expected ${TOTAL}`);
   return ms;
 }

@@ -8,9 +8,8 @@ import { describeStore, isPostgresUrl, openStore } from '../state/open-store.js'
 import { DriverRegistry, type DriverModule } from '../reconcilers/registry.js';
 import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { createController, type Controller } from '../controller/controller.js';
+import type { Controller } from '../controller/controller.js';
 import type { ControllerOptions } from '../controller/options.js';
-import { loadAuthFile } from '../schemas/index.js';
 import type { LiveProgress } from './progress/live.js';
 
 export interface GlobalOptions {
@@ -28,7 +27,8 @@ export interface App {
   progress?: LiveProgress;
   registry: DriverRegistry;
   store(): Store;
-  controller(options?: Partial<ControllerOptions>): Controller;
+  /** a controller on this app's store (its module, with xstate and the templates, loads on first use) */
+  controller(options?: Partial<ControllerOptions>): Promise<Controller>;
   /** waits until log lines written so far are out, so a final table does not interleave with them */
   flushLogs(): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +68,8 @@ export function openApp(opts: GlobalOptions, progress?: LiveProgress, plugins: D
     progress,
     registry,
     store: () => (store ??= openStore(location, { log })),
-    controller: (options) => {
+    controller: async (options) => {
+      const [{ createController }, { loadAuthFile }] = await Promise.all([import('../controller/controller.js'), import('../schemas/index.js')]);
       const c = createController({ store: app.store(), registry, log, options, loadAuth: loadAuthFile });
       controllers.push(c);
       return c;

@@ -38,7 +38,7 @@ export async function converge(app: App, infraId: string, opts: ConvergeOptions)
 
 async function follow(app: App, infraId: string, opts: ConvergeOptions, deadline: number, onStatus?: (s: RuntimeStatus) => void): Promise<ConvergeResult> {
   for (;;) {
-    const result = await app.controller().run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()), endpointWaitMs: opts.endpointWaitMs, onStatus });
+    const result = await (await app.controller()).run(infraId, { timeoutMs: Math.max(1, deadline - Date.now()), endpointWaitMs: opts.endpointWaitMs, onStatus });
     switch (result.kind) {
       case 'converged':
       case 'failed':

@@ -7,19 +7,9 @@ import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
 import { loadPlugins, type PluginOptions } from './plugins.js';
 import { serveAccessSettings } from './serve-settings.js';
 import { exitCodeOf, messageOf, EXIT, UsageError } from './exit.js';
-import { validateCommand } from './commands/validate.js';
-import { diffCommand } from './commands/diff.js';
-import { applyCommand } from './commands/apply.js';
-import { statusCommand } from './commands/status.js';
-import { scaleCommand } from './commands/scale.js';
-import { destroyCommand } from './commands/destroy.js';
-import { logsCommand } from './commands/logs.js';
-import { importCommand } from './commands/import.js';
-import { catalogCommand } from './commands/catalog.js';
-import { deployCommand } from './commands/deploy.js';
 import { addOccopusCommands } from './occopus.js';
-import { LiveProgress, wantsLive } from './progress/live.js';
-import { RemoteClient, remoteApply, remoteDeploy, remoteDestroy, remoteImport, remoteLogs, remoteScale, remoteStatus } from './remote.js';
+import { wantsLive } from './progress/wants-live.js';
+import type { RemoteClient } from './remote-client.js';
 
 const int = (name: string, signed = false) => (v: string) => {
   if (!(signed ? /^[+-]?\d+$/ : /^\d+$/).test(v)) throw new InvalidArgumentError(`${name} must be ${signed ? 'a whole number like +2 or -1' : 'a whole number'}`);
@@ -45,7 +35,10 @@ export async function main(argv: string[]): Promise<void> {
 
   const run = (fn: (app: App, json: boolean) => Promise<number>, live = false) => async () => {
     const globals = program.opts<GlobalOptions>();
-    const progress = live && wantsLive(globals) ? new LiveProgress({ stream: process.stderr, color: !process.env.NO_COLOR }) : undefined;
+    // the display (and log-update) loads only for a person at a terminal
+    const progress = live && wantsLive(globals)
+      ? new (await import('./progress/live.js')).LiveProgress({ stream: process.stderr, color: !process.env.NO_COLOR })
+      : undefined;
     app = openApp(globals, progress, await loadPlugins(program.opts<PluginOptions>()));
     exitCode = await fn(app, globals.output === 'json');
   };
@@ -53,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   const either = (local: (app: App, json: boolean) => Promise<number>, remote: (c: RemoteClient, json: boolean) => Promise<number>, live = false) => async () => {
     const g = program.opts<GlobalOptions & { server?: string; tokenFile?: string }>();
     if (!g.server) return run(local, live)();
+    const { RemoteClient } = await import('./remote-client.js');
     exitCode = await remote(new RemoteClient({ server: g.server, tokenFile: g.tokenFile, stateDir: stateDirOf(g) }), g.output === 'json');
   };
   const waitOptions = (c: Command) =>
@@ -66,14 +60,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--auth <file>', 'authentication file to check as well')
     .option('--id <id>', 'infra id (default: infra_name)')
     .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string }) =>
-      run((a, json) => validateCommand(a, { infraFile, ...o }, json))());
+      run(async (a, json) => (await import('./commands/validate.js')).validateCommand(a, { infraFile, ...o }, json))());
 
   program.command('diff').description('what an apply of the file would change, from the store; change nothing (exit 0: no changes, 3: changes)')
     .argument('<infra>', 'infrastructure description (YAML)')
     .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
     .option('--id <id>', 'infra id (default: infra_name)')
     .addOption(new Option('--strategy <s>', 'as apply would be given it').choices(['parallel', 'serial']))
-    .action((infraFile: string, o: { nodes?: string; id?: string; strategy?: 'parallel' | 'serial' }) => run((a, json) => diffCommand(a, { infraFile, ...o }, json))());
+    .action((infraFile: string, o: { nodes?: string; id?: string; strategy?: 'parallel' | 'serial' }) => run(async (a, json) => (await import('./commands/diff.js')).diffCommand(a, { infraFile, ...o }, json))());
 
   waitOptions(program.command('apply').description('create or update an infra to match the file, then reconcile it')
     .argument('<infra>', 'infrastructure description (YAML)')
@@ -85,13 +79,13 @@ export async function main(argv: string[]): Promise<void> {
     .action((infraFile: string, o: { nodes?: string; auth?: string; id?: string; strategy?: 'parallel' | 'serial'; wait: boolean; timeout: number; endpointWait: number; dryRun: boolean }) => {
       if (o.dryRun && program.opts<{ server?: string }>().server) throw new UsageError('--dry-run reads the local store: run it where the state is, without --server');
       return o.dryRun
-        ? run((a, json) => diffCommand(a, { infraFile, ...o }, json))()
-        : either((a, json) => applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), (c, json) => remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)();
+        ? run(async (a, json) => (await import('./commands/diff.js')).diffCommand(a, { infraFile, ...o }, json))()
+        : either(async (a, json) => (await import('./commands/apply.js')).applyCommand(a, { infraFile, ...o, timeoutS: o.timeout, json }), async (c, json) => (await import('./remote.js')).remoteApply(c, { infraFile, ...o, timeoutS: o.timeout, json }), true)();
     });
 
   program.command('status').description('list infras, or show one: node, instance, state, address, age')
     .argument('[id]', 'infra id')
-    .action((id: string | undefined) => either((a, json) => statusCommand(a, id, json), (c, json) => remoteStatus(c, id, json))());
+    .action((id: string | undefined) => either(async (a, json) => (await import('./commands/status.js')).statusCommand(a, id, json), async (c, json) => (await import('./remote.js')).remoteStatus(c, id, json))());
 
   waitOptions(program.command('scale').description('change how many instances a node has (within its min..max)')
     .argument('<id>', 'infra id').argument('<node>', 'node name')
@@ -99,23 +93,23 @@ export async function main(argv: string[]): Promise<void> {
     .option('--by <n>', 'add (+n) or remove (-n) instances', int('--by', true))
     .option('--instance <id|address>', 'remove this instance (scale down by one unless --to/--by say otherwise)'))
     .action((id: string, node: string, o: { to?: number; by?: number; instance?: string; wait: boolean; timeout: number; endpointWait: number }) =>
-      either((a, json) => scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }), true)());
+      either(async (a, json) => (await import('./commands/scale.js')).scaleCommand(a, id, node, { ...o, timeoutS: o.timeout, json }), async (c, json) => (await import('./remote.js')).remoteScale(c, id, node, { ...o, timeoutS: o.timeout, json }), true)());
 
   waitOptions(program.command('destroy').description('delete every resource of an infra')
     .argument('<id>', 'infra id'))
     .action((id: string, o: { wait: boolean; timeout: number; endpointWait: number }) =>
-      either((a, json) => destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }), true)());
+      either(async (a, json) => (await import('./commands/destroy.js')).destroyCommand(a, id, { ...o, timeoutS: o.timeout, json }), async (c, json) => (await import('./remote.js')).remoteDestroy(c, id, { ...o, timeoutS: o.timeout, json }), true)());
 
   program.command('logs').description('reconcile events (instance transitions, failures, collections)')
     .argument('[id]', 'infra id (default: all)')
     .option('-f, --follow', 'keep printing new events', false)
     .option('--tail <n>', 'only the last n events', int('--tail'))
     .action((id: string | undefined, o: { follow: boolean; tail?: number }) =>
-      either((a, json) => logsCommand(a, id, { ...o, json }), (c, json) => remoteLogs(c, id, { ...o, json }))());
+      either(async (a, json) => (await import('./commands/logs.js')).logsCommand(a, id, { ...o, json }), async (c, json) => (await import('./remote.js')).remoteLogs(c, id, { ...o, json }))());
 
   program.command('import').description('store node definitions for later applies without --nodes (occopus-import)')
     .argument('<nodes>', 'node definition file (YAML)')
-    .action((file: string) => either((a, json) => importCommand(a, file, json), (c, json) => remoteImport(c, file, json))());
+    .action((file: string) => either(async (a, json) => (await import('./commands/import.js')).importCommand(a, file, json), async (c, json) => (await import('./remote.js')).remoteImport(c, file, json))());
 
   addOccopusCommands(program, run, argv);
 
@@ -123,7 +117,7 @@ export async function main(argv: string[]): Promise<void> {
   const catalogOption = (c: Command) => c.option('--catalog <dir>', "an operator's catalog folder (repeatable), besides the shipped one", collect, []);
 
   catalogOption(program.command('catalog').description('list the ready-made infrastructures reef deploy offers'))
-    .action((o: { catalog: string[] }) => run((a, json) => catalogCommand(a, { ...o, json }))());
+    .action((o: { catalog: string[] }) => run(async (a, json) => (await import('./commands/catalog.js')).catalogCommand(a, { ...o, json }))());
 
   waitOptions(catalogOption(program.command('deploy').description('deploy a catalog entry on a cloud, with values for its variables')
     .argument('<name>', 'catalog entry (reef catalog lists them)')
@@ -132,7 +126,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--id <id>', 'infra id (default: the entry\'s infra_name); deploying an existing id updates it')
     .option('--auth <file>', 'authentication file (credentials per resource)')))
     .action((name: string, o: { cloud: string; set: string[]; id?: string; auth?: string; catalog: string[]; wait: boolean; timeout: number; endpointWait: number }) =>
-      either((a, json) => deployCommand(a, name, { ...o, timeoutS: o.timeout, json }), (c, json) => remoteDeploy(c, name, { ...o, timeoutS: o.timeout, json }), true)());
+      either(async (a, json) => (await import('./commands/deploy.js')).deployCommand(a, name, { ...o, timeoutS: o.timeout, json }), async (c, json) => (await import('./remote.js')).remoteDeploy(c, name, { ...o, timeoutS: o.timeout, json }), true)());
 
   catalogOption(program.command('serve')).description('reconcile every infra continuously; serve the REST API and the live view')
     .option('--host <host>', 'address to listen on', '127.0.0.1')

@@ -7,13 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from './app.js';
-import { applyCommand } from './commands/apply.js';
-import { destroyCommand } from './commands/destroy.js';
-import { scaleCommand } from './commands/scale.js';
-import { converge } from './converge.js';
 import { EXIT } from './exit.js';
 import { addressLines, reefInfraId, scaleRequest } from './occopus-args.js';
-import { loadNodeDefs } from '../schemas/index.js';
 
 type Runner = (fn: (app: App, json: boolean) => Promise<number>, live?: boolean) => () => Promise<void>;
 
@@ -48,7 +43,7 @@ export function addOccopusCommands(program: Command, run: Runner, argv: string[]
     .option('-i, --infra_id <id>', 'infra id (default: a new uuid, as in Occopus)')
     .option('--parallelize', 'create the nodes of a level in parallel (default: one after another, as in Occopus)', false))
     .action((infraFile: string, o: { infra_id?: string; auth_data_path?: string; parallelize: boolean }) =>
-      run((a) => applyCommand(a, {
+      run(async (a) => (await import('./commands/apply.js')).applyCommand(a, {
         infraFile,
         id: reefInfraId(o.infra_id),
         auth: o.auth_data_path,
@@ -67,7 +62,7 @@ export function addOccopusCommands(program: Command, run: Runner, argv: string[]
           process.stderr.write(`Unknown infrastructure ${o.infra_id}\n`); // Occopus exits 0 here too
           return EXIT.ok;
         }
-        return destroyCommand(a, id, { wait: true, timeoutS: TIMEOUT_S, json });
+        return (await import('./commands/destroy.js')).destroyCommand(a, id, { wait: true, timeoutS: TIMEOUT_S, json });
       }, true)());
 
   occopus.command('import').description('occopus-import: store node definitions for later builds')
@@ -75,6 +70,7 @@ export function addOccopusCommands(program: Command, run: Runner, argv: string[]
     .option('--cfg <path>', "Occopus's config file: accepted and ignored")
     .action((file: string) =>
       run(async (a) => {
+        const { loadNodeDefs } = await import('../schemas/index.js');
         const types = await a.store().putNodeDefs(loadNodeDefs(resolve(file), a.registry.resourceSchemas()));
         process.stdout.write(`Successfully imported nodes: ${types.join(', ')}\n`);
         return EXIT.ok;
@@ -100,7 +96,7 @@ export function addOccopusCommands(program: Command, run: Runner, argv: string[]
     .option('-f, --filter <node_id|ip>', 'remove this instance')
     .option('--cfg <path>', "Occopus's config file: accepted and ignored")
     .action((o: { infra_id: string; node: string; changescale?: string; setscale?: string; filter?: string }) =>
-      run((a, json) => scaleCommand(a, reefInfraId(o.infra_id), o.node, { ...scaleRequest(o), wait: true, timeoutS: TIMEOUT_S, json }), true)());
+      run(async (a, json) => (await import('./commands/scale.js')).scaleCommand(a, reefInfraId(o.infra_id), o.node, { ...scaleRequest(o), wait: true, timeoutS: TIMEOUT_S, json }), true)());
 }
 
 async function maintain(app: App, o: { infra_id?: string; list: boolean; report: boolean; output?: string; filter?: string; cyclic: boolean; interval: string }): Promise<number> {
@@ -126,6 +122,7 @@ async function maintain(app: App, o: { infra_id?: string; list: boolean; report:
     }
     return EXIT.ok;
   }
+  const { converge } = await import('./converge.js');
   const intervalMs = Math.max(1, Number(o.interval) || 10) * 1000;
   let stop = false;
   const onSignal = () => (stop = true);

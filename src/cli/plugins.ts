@@ -4,10 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { FatalError } from '../errors/index.js';
 import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
-import { loadDriverPlugins } from '../reconcilers/plugin.js';
 import type { DriverModule } from '../reconcilers/registry.js';
 
 export interface PluginOptions {
@@ -15,10 +13,11 @@ export interface PluginOptions {
   config?: string;
 }
 
-export function pluginSpecs(opts: PluginOptions, cwd = process.cwd()): Array<{ spec: string; baseDir: string }> {
+export async function pluginSpecs(opts: PluginOptions, cwd = process.cwd()): Promise<Array<{ spec: string; baseDir: string }>> {
   const out = (opts.plugin ?? []).map((spec) => ({ spec, baseDir: cwd }));
   if (!opts.config) return out;
   const file = resolve(cwd, opts.config);
+  const { parse } = await import('yaml');
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'));
@@ -35,6 +34,10 @@ export function pluginSpecs(opts: PluginOptions, cwd = process.cwd()): Array<{ s
   return out;
 }
 
-export function loadPlugins(opts: PluginOptions): Promise<DriverModule[]> {
-  return loadDriverPlugins(pluginSpecs(opts), BUILTIN_DRIVERS.map((m) => m.type));
+/** The plugins' driver modules; without --plugin/--config nothing is loaded (neither yaml nor ajv). */
+export async function loadPlugins(opts: PluginOptions): Promise<DriverModule[]> {
+  const specs = await pluginSpecs(opts);
+  if (specs.length === 0) return [];
+  const { loadDriverPlugins } = await import('../reconcilers/plugin.js');
+  return loadDriverPlugins(specs, BUILTIN_DRIVERS.map((m) => m.type));
 }

@@ -6,12 +6,16 @@ import { resolve } from 'node:path';
 import type { Logger } from '../util/log.js';
 import type { Store } from './store.js';
 import { openSqliteStore } from './sqlite/index.js';
-import { createPostgresStore, isPostgresUrl, redactUrl } from './postgres/index.js';
+import { isPostgresUrl } from './postgres/url.js';
+import { redactUrl } from './postgres/errors.js';
+import { lazyStore } from './lazy-store.js';
 
 export { isPostgresUrl };
 
 export function openStore(location: string, opts: { log?: Logger } = {}): Store {
-  return isPostgresUrl(location) ? createPostgresStore(location, { log: opts.log }) : openSqliteStore(location, { log: opts.log });
+  return isPostgresUrl(location)
+    ? lazyStore(async () => (await import('./postgres/index.js')).createPostgresStore(location, { log: opts.log }))
+    : openSqliteStore(location, { log: opts.log });
 }
 
 /** How to name a store in messages: a path, or a URL without its password. */

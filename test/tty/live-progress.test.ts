@@ -113,6 +113,26 @@ describe('reef on a terminal', () => {
     expect(text).toMatch(/! node bad failed: REEF_DUMMY_FATAL/);
   }, 120_000);
 
+  it('deploy of a catalog entry draws the same display as apply and ends with the status table', async () => {
+    pane = new TmuxPane(80, 24);
+    pane.start(reefIn('deploy dummy-cluster --cloud dummy --set workers=5 --id tty-deploy --wait --timeout 60'), { NO_COLOR: '1' });
+    const moving: string[][] = [];
+    const { code, lines } = await pane.waitForExit(90_000, (screen) => {
+      if (screen.some((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] worker +\d\/5 ready +▕/.test(l))) moving.push(screen);
+    });
+    expect(code).toBe(0);
+    expect(pane.historySize()).toBe(0);
+    expect(moving.length).toBeGreaterThan(0);
+    const text = lines.join('\n');
+    expect(lines[0]).toBe('infra tty-deploy: created from catalog entry dummy-cluster on dummy');
+    expect(text).toMatch(/✓ head +1\/1 ready +▕█{20}▏/);
+    expect(text).toMatch(/✓ worker +5\/5 ready +▕█{20}▏/);
+    expect(text).not.toMatch(/→/);
+    const shown = lines.filter((l) => l.trim() !== '');
+    expect(shown.slice(-3)).toEqual(['tty-deploy: ready', 'tty-deploy', 'EXIT=0']);
+    expect(shown.filter((l) => /^worker +worker-[0-9a-f]+ +ready/.test(l))).toHaveLength(5); // the final table
+  }, 120_000);
+
   it('-v prints every transition instead of the display', async () => {
     pane = new TmuxPane(120, 40);
     pane.start(reefIn('-v scale small good --to 4 --wait --timeout 60'), { NO_COLOR: '1' });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { accessOf, type CallContext } from '../driver.js';
 import { allowedFile, type HostAccess } from '../../util/host-access.js';
@@ -70,7 +70,9 @@ export async function sshConnect(target: SshTarget, ctx: CallContext): Promise<S
     hop?.close();
     throw err;
   }
-  const client = new Client();
+  // ssh2 loads on the first connection: commands and drivers that never open one do not pay for it
+  const { Client: SshClient } = await import('ssh2');
+  const client = new SshClient();
   const close = () => {
     client.end();
     hop?.close();

@@ -15,9 +15,7 @@ const INT8_OID = 20;
 const types = { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) };
 const MIGRATION_LOCK = 0x7265_6566; // 'reef'
 
-export function isPostgresUrl(s: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(s);
-}
+export { isPostgresUrl } from './url.js';
 
 export interface PgOpenOptions {
   poolSize?: number;
