@@ -9,7 +9,7 @@ import type { Fence, InfraRecord, Store } from '../state/store.js';
 import { fencedView, isStoreUnavailable } from '../state/fenced.js';
 import { HeldLease } from './held-lease.js';
 import { gateRegistry } from './lease-gate.js';
-import { decideShare } from './share.js';
+import { decideShare, takeUpTo } from './share.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
 import type { AuthFile } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
@@ -190,7 +190,9 @@ export class Controller {
         await this.detach(id);
       }
       const updatedAt = new Map(wanted.map((i) => [i.id, i.updatedAt]));
-      for (const id of d.take) await this.attachIsolated(id, updatedAt.get(id));
+      // attached side by side (each is a few store round trips and a read of its instances); a lease lost to
+      // another replica's pick is made up from the spare ones in the same round
+      await takeUpTo(d.take.length, [...d.take, ...d.spare], (id) => this.attachIsolated(id, updatedAt.get(id)));
     } catch (err) {
       this.deps.log.error({ err }, 'could not read the store; retrying');
     } finally {
@@ -201,19 +203,22 @@ export class Controller {
     this.discoverTimer = this.clock.setTimeout(() => void this.discover(), Math.min(this.options.pollMs * 2, this.options.leaseTtlMs / 3));
   }
 
-  private async attachIsolated(infraId: string, updatedAt?: number): Promise<void> {
+  /** True when this replica now reconciles the infra; false when another holds it or it waits out a failure. */
+  private async attachIsolated(infraId: string, updatedAt?: number): Promise<boolean> {
     const failed = this.attachFailures.get(infraId);
-    if (failed && this.clock.now() < failed.retryAt && failed.seenAt === updatedAt) return;
+    if (failed && this.clock.now() < failed.retryAt && failed.seenAt === updatedAt) return false;
     try {
-      await this.attach(infraId);
+      const runtime = await this.attach(infraId);
       if (failed) this.deps.log.info({ infra: infraId }, 'reconciling again');
       this.attachFailures.delete(infraId);
+      return runtime !== undefined;
     } catch (e) {
       const error = asReefError(e);
       const next = nextRun(error.transient ? { kind: 'error', error } : { kind: 'terminal', error }, failed ?? FRESH,
         { resyncMs: this.options.resyncMs, backoff: this.options.requeue }, this.options.rand());
       if (next.report) this.deps.log.error({ err: error, infra: infraId }, `could not start reconciling ${infraId}: ${error.message}`);
       this.attachFailures.set(infraId, { ...next.state, retryAt: this.clock.now() + next.delayMs, seenAt: updatedAt });
+      return false;
     }
   }
 

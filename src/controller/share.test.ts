@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideShare } from './share.js';
+import { decideShare, takeUpTo } from './share.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `infra-${String(i).padStart(2, '0')}`);
 
@@ -48,5 +48,37 @@ describe('decideShare', () => {
   it('ignores held infras that are no longer wanted (destroyed)', () => {
     const d = decideShare({ me: 'a', replicas: 1, infras: ids(2), leased: new Map(), mine: new Set(['gone']) });
     expect(d.take).toHaveLength(2);
+  });
+});
+
+describe('takeUpTo', () => {
+  it('fills the share from the spare candidates when picks are lost to another replica, in the same round', async () => {
+    const d = decideShare({ me: 'a', replicas: 3, infras: ids(9), leased: new Map(), mine: new Set() });
+    expect(d.take).toHaveLength(3);
+    expect([...d.take, ...d.spare].sort()).toEqual(ids(9));
+    // another replica got two of a's picks first
+    const lost = new Set(d.take.slice(0, 2));
+    const tried: string[] = [];
+    const taken = await takeUpTo(d.take.length, [...d.take, ...d.spare], async (id) => {
+      tried.push(id);
+      return !lost.has(id);
+    });
+    expect(taken).toEqual([d.take[2], d.spare[0], d.spare[1]]);
+    expect(tried).toEqual([...d.take, d.spare[0], d.spare[1]]);
+  });
+
+  it('tries the first wave side by side, stops at room, and ends when candidates run out', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const take = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return true;
+    };
+    expect(await takeUpTo(3, ids(6), take)).toEqual(ids(3));
+    expect(most).toBe(3);
+    expect(await takeUpTo(4, ids(2), async () => false)).toEqual([]);
+    expect(await takeUpTo(0, ids(2), take)).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ export interface ShareDecision {
   share: number;
   take: string[];
   handBack: string[];
+  /** free infras after `take`, in the same order: what to try when a take is lost to another replica */
+  spare: string[];
 }
 
 export function decideShare(i: ShareInput): ShareDecision {
@@ -27,14 +29,31 @@ export function decideShare(i: ShareInput): ShareDecision {
   const held = [...i.mine].filter((id) => wanted.has(id));
   if (held.length > share) {
     // hand back the most recently listed ones; keep the rest undisturbed
-    return { share, take: [], handBack: held.slice(share) };
+    return { share, take: [], handBack: held.slice(share), spare: [] };
   }
   const room = share - held.length;
   // start at an offset derived from the replica's name so replicas that start together try different infras first
   const free = i.infras.filter((id) => !i.mine.has(id) && !i.leased.has(id));
   const start = free.length ? hash(i.me) % free.length : 0;
-  const take = [...free.slice(start), ...free.slice(0, start)].slice(0, room);
-  return { share, take, handBack: [] };
+  const rotated = [...free.slice(start), ...free.slice(0, start)];
+  return { share, take: rotated.slice(0, room), handBack: [], spare: rotated.slice(room) };
+}
+
+/**
+ * Takes up to `room` infras from `candidates`, in order: one wave of `room` attempts at once, then, for every one
+ * lost (another replica took that lease first), the next candidates — so a replica whose pick collided with
+ * another's fills its share in the same discovery round instead of the next one. Returns the infras taken.
+ */
+export async function takeUpTo(room: number, candidates: string[], take: (id: string) => Promise<boolean>): Promise<string[]> {
+  const taken: string[] = [];
+  let next = 0;
+  while (taken.length < room && next < candidates.length) {
+    const wave = candidates.slice(next, next + room - taken.length);
+    next += wave.length;
+    const got = await Promise.all(wave.map(async (id) => ((await take(id)) ? id : undefined)));
+    for (const id of got) if (id !== undefined) taken.push(id);
+  }
+  return taken;
 }
 
 function hash(s: string): number {
