@@ -15,11 +15,13 @@ import type { AuthFile } from '../spec/types.js';
 import type { Logger } from '../util/log.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_OPTIONS, type ControllerOptions } from './options.js';
-import { InfraRuntime, type InfraProblem, type RuntimeDeps } from './infra-runtime.js';
+import { InfraRuntime, type RuntimeDeps } from './infra-runtime.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { RuntimeStatus } from './status.js';
 import { FatalError, asReefError } from '../errors/index.js';
 import { FRESH, nextRun, type RetryState } from './requeue.js';
+import { awaitOutcome, type RunOptions, type RunResult } from './run-outcome.js';
+import { isDeadLocalHolder } from './local-holder.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -33,24 +35,7 @@ export interface ControllerDeps {
   loadAuth?: (path: string) => AuthFile;
 }
 
-export interface RunOptions {
-  timeoutMs: number;
-  /** give up once a cloud endpoint the infra uses has not answered for this long (default: wait until timeoutMs) */
-  endpointWaitMs?: number;
-  onStatus?: (s: RuntimeStatus) => void;
-}
-
-export type RunResult =
-  | { kind: 'converged'; status: RuntimeStatus }
-  | { kind: 'failed'; status: RuntimeStatus }
-  | { kind: 'timeout'; status: RuntimeStatus }
-  /** this process stopped reconciling before an outcome (stop(), or the lease was lost) */
-  | { kind: 'stopped'; status: RuntimeStatus }
-  | { kind: 'held'; holder: string }
-  /** the infra cannot be reconciled until something changes (its auth file cannot be read, ...) */
-  | { kind: 'error'; problem: InfraProblem; status: RuntimeStatus }
-  /** an endpoint did not answer for endpointWaitMs; `message` says which, since when, and in the cloud's words */
-  | { kind: 'unreachable'; message: string; status: RuntimeStatus };
+export type { RunOptions, RunResult } from './run-outcome.js';
 
 export class Controller {
   readonly holder: string;
@@ -80,26 +65,7 @@ export class Controller {
       return { kind: 'held', holder: lease?.holder ?? 'another process' };
     }
     try {
-      return await new Promise<RunResult>((resolve) => {
-        const finish = (r: RunResult) => {
-          off();
-          offStop();
-          this.clock.clearTimeout(timer);
-          resolve(r);
-        };
-        const offStop = runtime.onStop(() => finish({ kind: 'stopped', status: runtime.status }));
-        const timer = this.clock.setTimeout(() => finish({ kind: 'timeout', status: runtime.status }), opts.timeoutMs);
-        const off = runtime.onStatus((s) => {
-          opts.onStatus?.(s);
-          const problem = runtime.currentProblem;
-          const down = opts.endpointWaitMs === undefined ? undefined
-            : s.errors.find((e) => e.since !== undefined && this.clock.now() - e.since >= opts.endpointWaitMs!);
-          if (problem?.terminal) finish({ kind: 'error', problem, status: s });
-          else if (down) finish({ kind: 'unreachable', message: down.message, status: s });
-          else if (s.converged) finish({ kind: 'converged', status: s });
-          else if (s.failedNodes.length > 0 && s.settled) finish({ kind: 'failed', status: s });
-        });
-      });
+      return await awaitOutcome(runtime, opts, this.clock);
     } finally {
       await this.detach(infraId);
     }
@@ -353,16 +319,4 @@ export class Controller {
 
 export function createController(deps: ControllerDeps): Controller {
   return new Controller(deps);
-}
-
-/** Holders are `host:pid:nonce`; on this host a missing pid means the holder was killed. */
-function isDeadLocalHolder(holder: string): boolean {
-  const [host, pid] = holder.split(':');
-  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
