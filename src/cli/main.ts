@@ -5,7 +5,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { openApp, stateDirOf, type App, type GlobalOptions } from './app.js';
 import { loadPlugins, type PluginOptions } from './plugins.js';
-import { serveAccessSettings } from './serve-settings.js';
 import { exitCodeOf, messageOf, EXIT, UsageError } from './exit.js';
 import { addOccopusCommands } from './occopus.js';
 import { wantsLive } from './progress/wants-live.js';
@@ -138,7 +137,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--allow-origin <prefix>', 'a URL prefix descriptors may make the server fetch or connect to (docker origin and endpoint; repeatable; default none)', collect, [])
     .action((o: { host: string; port: number; resync?: number; leaseTtl?: number; catalog: string[]; auth: string[]; allowFiles: string[]; allowOrigin: string[] }) =>
       run(async (a) => (await import('./commands/serve.js')).serveCommand(a, {
-        ...o, ...serveAccessSettings(o, program.opts<PluginOptions>().config), tokenFile: program.opts<{ tokenFile?: string }>().tokenFile,
+        ...o, ...(await import('./serve-settings.js')).serveAccessSettings(o, program.opts<PluginOptions>().config), tokenFile: program.opts<{ tokenFile?: string }>().tokenFile,
       }))());
 
   program.command('state').description('manage the state store')

@@ -1,0 +1,50 @@
+/**
+ * A command loads only what it uses: `reef --help` and `reef status` on SQLite load none of the heavy libraries
+ * (each costs 20–700 ms of start-up), and a dummy apply none of the other clouds' or backends' clients.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REEF, ROOT } from '../helpers/cli.js';
+
+const HEAVY = ['yaml', 'ajv', 'nunjucks', 'xstate', 'log-update', 'ssh2', 'pg', 'dockerode', '@aws-sdk/client-ec2', 'mysql2', 'fastify'];
+let dir: string;
+
+/** The packages whose CommonJS modules the command loaded (read from require.cache as the process exits). */
+function loaded(args: string[]): string[] {
+  const p = spawnSync(process.execPath, ['-r', join(dir, 'report.cjs'), REEF, ...args], { cwd: dir, encoding: 'utf8' });
+  expect(p.status, p.stderr).toBe(0);
+  const line = p.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  return JSON.parse(line!.slice('LOADED '.length)) as string[];
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'reef-startup-'));
+  writeFileSync(join(dir, 'report.cjs'), `process.on('exit', () => {
+  const names = new Set(Object.keys(require.cache).map((k) => (/node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(k) || [])[1]).filter(Boolean));
+  process.stderr.write('LOADED ' + JSON.stringify([...names]) + '\\n');
+});`);
+  const ex = join(ROOT, 'examples', 'dummy-cluster');
+  const seeded = spawnSync(process.execPath, [REEF, '--state', join(dir, 'state.db'), '-o', 'json', 'apply', join(ex, 'infra.yaml'), '--nodes', join(ex, 'nodes.yaml'), '--wait'], { encoding: 'utf8' });
+  expect(seeded.status, seeded.stderr).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CLI start-up', () => {
+  it('reef --help and reef status load no heavy library', () => {
+    for (const args of [['--help'], ['--state', join(dir, 'state.db'), 'status', 'dummy-cluster']]) {
+      const got = loaded(args);
+      expect(got).toContain('commander');
+      expect(got.filter((p) => HEAVY.includes(p)), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('a dummy apply loads what it validates and reconciles with, but no other cloud or store client', () => {
+    const ex = join(ROOT, 'examples', 'dummy-cluster');
+    const got = loaded(['--state', join(dir, 'apply.db'), '-o', 'json', 'apply', join(ex, 'infra.yaml'), '--nodes', join(ex, 'nodes.yaml'), '--id', 'startup-apply']);
+    expect(got).toEqual(expect.arrayContaining(['yaml', 'ajv', 'xstate']));
+    expect(got.filter((p) => ['ssh2', 'pg', 'dockerode', '@aws-sdk/client-ec2', 'mysql2', 'fastify', 'log-update'].includes(p))).toEqual([]);
+  });
+});
