@@ -34,7 +34,7 @@ export interface ChaosOptions {
   ttlMs: number;
   /** at most this many replicas dead or paused at once (so the API always has one) */
   maxDisrupted: number;
-  /** at least this many kills and pauses, forced late in the run if the draw gave fewer */
+  /** at least this many kills and pauses past the lease, forced late in the run if the draw gave fewer */
   minKills: number;
   minPauses: number;
   /** re-applies draw the worker range within [0, maxWorkers] */
@@ -52,6 +52,8 @@ export interface ChaosFigures {
   kills: number;
   restarts: number;
   pauses: number;
+  /** pauses longer than the lease (the others end past its trusted 80 %, just before it runs out) */
+  pausesPastLease: number;
   pauseMs: number[];
   applies: number;
   scales: number;
@@ -65,7 +67,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runChaos(fleet: ReplicaFleet, pg: PrivatePg | undefined, infras: InfraModel[], o: ChaosOptions): Promise<ChaosFigures> {
   const { rng } = o;
-  const f: ChaosFigures = { kills: 0, restarts: 0, pauses: 0, pauseMs: [], applies: 0, scales: 0, resent: 0, durationMs: 0 };
+  const f: ChaosFigures = { kills: 0, restarts: 0, pauses: 0, pausesPastLease: 0, pauseMs: [], applies: 0, scales: 0, resent: 0, durationMs: 0 };
   const t0 = Date.now();
   const at = () => ((Date.now() - t0) / 1000).toFixed(1);
   const pending: Array<{ at: number; run: () => Promise<void> }> = [];
@@ -136,7 +138,7 @@ export async function runChaos(fleet: ReplicaFleet, pg: PrivatePg | undefined, i
     o.log(`${at()} s: kill -9 replica ${r.index} (pid ${r.proc!.pid}); restart in ${back} ms`);
     pending.push({ at: Date.now() + back, run: async () => restart(r) });
   };
-  const pause = async () => {
+  const pause = async (pastLease: boolean) => {
     if (disrupted() >= o.maxDisrupted) return;
     // a replica that holds leases, so the pause has something to lose
     const holders = await o.leaseHolders().catch(() => []);
@@ -145,7 +147,8 @@ export async function runChaos(fleet: ReplicaFleet, pg: PrivatePg | undefined, i
     if (!r) return;
     // most pauses outlast the lease (another replica takes over); some end just before it runs out, past the
     // trusted 80 %, where the woken replica must hold back its cloud calls until a renewal confirms the lease
-    const ms = Math.round(o.ttlMs * (rng() < 0.75 ? 1.3 + 1.2 * rng() : 0.85 + 0.2 * rng()));
+    const ms = Math.round(o.ttlMs * (pastLease ? 1.3 + 1.2 * rng() : 0.85 + 0.2 * rng()));
+    if (pastLease) f.pausesPastLease++;
     fleet.pause(r);
     f.pauses++;
     f.pauseMs.push(ms);
@@ -182,11 +185,11 @@ export async function runChaos(fleet: ReplicaFleet, pg: PrivatePg | undefined, i
       o.log(`${at()} s: PostgreSQL down for ${ms} ms`);
       pgOutage = pg!.down(ms).then(() => o.log(`${at()} s: PostgreSQL back`));
     } else if (f.kills < o.minKills && elapsed > 0.25) await kill();
-    else if (f.pauses < o.minPauses && elapsed > 0.5) await pause();
+    else if (f.pausesPastLease < o.minPauses && elapsed > 0.5) await pause(true);
     else {
       const roll = rng();
       if (roll < 0.12) await kill();
-      else if (roll < 0.24) await pause();
+      else if (roll < 0.24) await pause(rng() < 0.75);
       else await change();
     }
     await sleep(rng.int(o.gapMs[0], o.gapMs[1]));
@@ -226,7 +229,7 @@ ${m.extra ? '  - name: extra\n    type: chaos_extra\n' : ''}dependencies:
 /** The run's figures in one line (the test prints it; docs/scale-out.md quotes it). */
 export function chaosSummary(what: string, seed: number, ttlMs: number, f: ChaosFigures, t: LeaseTally, epochs: number, end: string): string {
   return `replica chaos (${what}) seed ${seed}: ${f.durationMs / 1000} s of chaos, ${f.kills} kills (${f.restarts} restarts), ` +
-    `${f.pauses} pauses (${f.pauseMs.join('/')} ms, lease ${ttlMs} ms), PostgreSQL down ${f.pgDownMs} ms at ${((f.pgDownAt ?? 0) / 1000).toFixed(1)} s, ` +
+    `${f.pauses} pauses (${f.pausesPastLease} past the lease; ${f.pauseMs.join('/')} ms, lease ${ttlMs} ms), PostgreSQL down ${f.pgDownMs} ms at ${((f.pgDownAt ?? 0) / 1000).toFixed(1)} s, ` +
     `${f.applies} applies, ${f.scales} scales, ${f.resent} requests sent again; ` +
     `${t.takeOvers} take-overs, ${t.writesRefused} epochs fenced by a refused write, ${t.lostAtRenewal} leases lost at renewal, ` +
     `${t.actsHeldBack} leases that held back cloud calls (untrusted), ${t.handedBack} hand-backs; ${epochs} epochs in the audit; ${end}`;

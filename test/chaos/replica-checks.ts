@@ -41,14 +41,31 @@ export async function storeProblems(store: Store, expected: ExpectedInfra[], res
   return problems;
 }
 
-/** No (infra, epoch) with writes from two holders. */
+/**
+ * No (infra, epoch) with writes from two holders, and no write of an epoch once a later epoch of the same infra
+ * has written: a later epoch exists only after the earlier lease was taken over or released, and from then on
+ * the store must refuse the earlier epoch's writes (the replicas share a host, so their clocks agree).
+ */
 export function auditProblems(audit: LeaseAuditRecord[]): string[] {
+  const problems: string[] = [];
   const holders = new Map<string, Set<string>>();
   for (const a of audit) {
     const key = `${a.infraId}@${a.epoch}`;
     holders.set(key, (holders.get(key) ?? new Set()).add(a.holder));
   }
-  return [...holders].filter(([, h]) => h.size > 1).map(([key, h]) => `epoch ${key} written by ${[...h].join(' and ')}`);
+  for (const [key, h] of holders) if (h.size > 1) problems.push(`epoch ${key} written by ${[...h].join(' and ')}`);
+  const byInfra = new Map<string, LeaseAuditRecord[]>();
+  for (const a of audit) byInfra.set(a.infraId, [...(byInfra.get(a.infraId) ?? []), a]);
+  for (const [infra, rows] of byInfra) {
+    rows.sort((a, b) => a.epoch - b.epoch);
+    for (let i = 1; i < rows.length; i++) {
+      const earlier = rows.slice(0, i).reduce((m, r) => (r.lastAt > m.lastAt ? r : m));
+      if (earlier.lastAt > rows[i]!.firstAt) {
+        problems.push(`${infra}: epoch ${earlier.epoch} (${earlier.holder}) wrote at ${earlier.lastAt}, after epoch ${rows[i]!.epoch} (${rows[i]!.holder}) first wrote at ${rows[i]!.firstAt}`);
+      }
+    }
+  }
+  return problems;
 }
 
 function sorted(o: Record<string, number>): Array<[string, number]> {

@@ -63,7 +63,7 @@ describe.skipIf(NO_PRIVATE_PG)('three replicas under kill -9, SIGSTOP and a Post
 
     const t = run.fleet!.tally;
     expect(figures.kills).toBeGreaterThanOrEqual(1);
-    expect(figures.pauses).toBeGreaterThanOrEqual(1);
+    expect(figures.pausesPastLease).toBeGreaterThanOrEqual(1);
     expect(t.takeOvers).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeGreaterThan(infras.length);
   }, 300_000);
