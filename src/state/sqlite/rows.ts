@@ -71,7 +71,10 @@ function parseColumn<T>(where: string, column: string, text: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (e) {
-    throw new FatalError('REEF_STATE_ROW_CORRUPT', `${where}: stored column ${column} is not valid JSON (${(e as Error).message})`);
+    // the parser's words, unless they quote the stored text (which may hold rendered values): never the content
+    const msg = (e as Error).message;
+    const why = msg.includes('"') ? 'unexpected content' : msg;
+    throw new FatalError('REEF_STATE_ROW_CORRUPT', `${where}: stored column ${column} is not valid JSON (${why})`);
   }
 }
 
