@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Store } from '../state/store.js';
-import { describeStore, isPostgresUrl, openStore } from '../state/open-store.js';
+import { describeStore, isPostgresUrl, openStore, openStoreForReading } from '../state/open-store.js';
 import { DriverRegistry, type DriverModule } from '../reconcilers/registry.js';
 import { BUILTIN_DRIVERS } from '../reconcilers/builtin.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -27,6 +27,8 @@ export interface App {
   progress?: LiveProgress;
   registry: DriverRegistry;
   store(): Store;
+  /** the store for a command that only reads: opened read-only when this process cannot write it */
+  readStore(): Store;
   /** a controller on this app's store (its module, with xstate and the templates, loads on first use) */
   controller(options?: Partial<ControllerOptions>): Promise<Controller>;
   /** waits until log lines written so far are out, so a final table does not interleave with them */
@@ -68,6 +70,7 @@ export function openApp(opts: GlobalOptions, progress?: LiveProgress, plugins: D
     progress,
     registry,
     store: () => (store ??= openStore(location, { log })),
+    readStore: () => (store ??= openStoreForReading(location, { log })),
     controller: async (options) => {
       const [{ createController }, { loadAuthFile }] = await Promise.all([import('../controller/controller.js'), import('../schemas/index.js')]);
       const c = createController({ store: app.store(), registry, log, options, loadAuth: loadAuthFile });

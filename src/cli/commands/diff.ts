@@ -11,8 +11,8 @@ export const EXIT_CHANGES = 3;
 
 /** What an apply of the file would change, read from the store; writes nothing. */
 export async function computeDiff(app: App, args: SpecArgs): Promise<InfraDiff> {
+  const store = app.readStore(); // first: loadSpec reads stored node definitions through the same store
   const spec = await loadSpec(app, args);
-  const store = app.store();
   const infra = await store.getInfra(spec.id);
   const stored = infra && { infra, nodes: await store.getNodes(spec.id), instances: await store.listInstances(spec.id) };
   return diffInfra({ spec, stored, fingerprint: nodeFingerprint, specChanged: !infra || specHash(infra.spec) !== specHash(spec) });

@@ -5,7 +5,7 @@ import { EXIT } from '../exit.js';
 import { FatalError } from '../../reconcilers/errors.js';
 
 export async function logsCommand(app: App, id: string | undefined, opts: { follow: boolean; json: boolean; tail?: number }): Promise<number> {
-  const store = app.store();
+  const store = app.readStore();
   if (id !== undefined && !(await store.getInfra(id))) throw new FatalError('REEF_INFRA_UNKNOWN', `no infrastructure "${id}" in ${app.statePath}`);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   let after = 0;

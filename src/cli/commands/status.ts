@@ -5,7 +5,7 @@ import { opsOf } from '../ops-deps.js';
 import { EXIT } from '../exit.js';
 
 export async function statusCommand(app: App, id: string | undefined, json: boolean): Promise<number> {
-  const store = app.store();
+  const store = app.readStore();
   if (!id) {
     const infras = await infraSummaries(store);
     process.stdout.write(`${json ? JSON.stringify(infraListJson(infras)) : infrasTable(infras)}\n`);
@@ -22,5 +22,5 @@ export async function statusCommand(app: App, id: string | undefined, json: bool
 
 /** The status table of an infra as the store has it (what apply/scale print at the end). */
 export async function statusText(app: App, id: string): Promise<string> {
-  return statusTable(await statusView(app.store(), undefined, id));
+  return statusTable(await statusView(app.readStore(), undefined, id));
 }

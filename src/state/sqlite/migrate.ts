@@ -34,7 +34,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   if (db.readonly) {
     throw new FatalError(
       'REEF_STATE_OPEN',
-      `state store ${path} needs a schema upgrade (version ${schemaVersion(db)} → ${latest}) but was opened read-only`,
+      `state store ${path} needs a schema upgrade (version ${schemaVersion(db)} → ${latest}) but was opened read-only: ` +
+        'read it with the reef that wrote it, or run a write command (reef apply, import …) once where the file and its folder are writable',
     );
   }
   // IMMEDIATE takes the write lock before reading the version, so two processes opening an old store at once
