@@ -62,7 +62,7 @@ export class ReplicaChaosRun {
   async verify(infras: InfraModel[], figures: ChaosFigures, resources: () => Promise<CloudResource[]>, unit: string): Promise<number> {
     const problems = async () => storeProblems(this.admin!, infras.map((m) => ({ id: m.id, targets: expectedTargets(m) })), await resources());
     const convergeStart = Date.now();
-    await until(`every infra to converge with exactly its ${unit}`, problems, 150_000, this.fleet!);
+    await until(`every infra to converge with exactly its ${unit}`, problems, 120_000, this.fleet!);
     const convergedMs = Date.now() - convergeStart;
     // stays so: nothing late (a create in flight from a paused replica) shows up afterwards
     await new Promise((r) => setTimeout(r, 3 * this.ttlS * 1000));

@@ -16,7 +16,7 @@ import { ReplicaChaosRun } from './replica-run.js';
 import { chaosSeed } from './seeded-rng.js';
 
 const SEED = chaosSeed();
-const DURATION_MS = Number(process.env.REEF_CHAOS_MS ?? 100_000);
+const DURATION_MS = Number(process.env.REEF_CHAOS_MS ?? 90_000);
 const TTL_S = 3;
 const INFRAS = 30;
 const RUN = randomBytes(3).toString('hex');
