@@ -9,6 +9,8 @@ export const REDACT_PATHS = [
   'credentials', '*.credentials', '*.*.credentials',
   'secretkey', '*.secretkey', 'accesskey', '*.accesskey',
   'password', '*.password', 'pass', '*.pass', 'private_key', '*.private_key', 'token', '*.token',
+  'session_token', '*.session_token', 'secret', '*.secret', 'application_credential_secret', '*.application_credential_secret',
+  'authorization', '*.authorization', '*.headers.authorization', '*.headers["x-auth-token"]', '*.headers["x-amz-security-token"]',
 ];
 
 export interface LogOptions {
