@@ -5,27 +5,44 @@
  * in the text is replaced by the offending value. Unknown keys get a "did you mean" from the schema's own
  * `properties`.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type Diagnostic, type JsonPath } from './diagnostics.js';
 import type { LoadedDocument } from './load.js';
+import { precompiledValidator } from './precompiled.js';
 
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+const require = createRequire(import.meta.url);
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
-addFormats(ajv);
-ajv.addVocabulary(['reefMessages']);
+/** The one ajv setup: what validates at run time, and what `npm run build` precompiles (build-validators.ts). */
+export function createAjv(options: { code?: { source: boolean } } = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const addFormatsModule = require('ajv-formats') as unknown;
+  // ajv-formats is CommonJS with a default export
+  const addFormats = ((addFormatsModule as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, ...options });
+  addFormats(ajv);
+  ajv.addVocabulary(['reefMessages']);
+  return ajv;
+}
 
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
+/**
+ * reef's own schemas come precompiled with the build (compiling them took most of a CLI start-up's CPU); a
+ * schema without a precompiled validator (a plugin's, or sources run without a build) is compiled here.
+ */
 function compile(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
   if (fn === undefined) {
-    // A copy of a schema already compiled under the same $id (ajv refuses to add an id twice).
-    const id = (schema as { $id?: unknown }).$id;
-    fn = (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+    fn = precompiledValidator(schema);
+    if (fn === undefined) {
+      ajv ??= createAjv();
+      // A copy of a schema already compiled under the same $id (ajv refuses to add an id twice).
+      const id = (schema as { $id?: unknown }).$id;
+      fn = (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+    }
     compiled.set(schema, fn);
   }
   return fn;
