@@ -14,6 +14,8 @@ export interface AuthPolicy {
   files: readonly string[];
   /** directories whose files a client may name */
   dirs: readonly string[];
+  /** where the server writes each API infra's pinned auth file (default: .api-credentials in the first dir) */
+  credentialsDir?: string;
 }
 
 export const NO_AUTH_FILES: AuthPolicy = { files: [], dirs: [] };

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { PutInfraResult } from '../state/store.js';
 import type { Strategy } from '../spec/types.js';
-import { SpecError, compileInfra, loadAuthFile } from '../schemas/index.js';
-import { FatalError, isReefError } from '../errors/index.js';
+import { compileInfra } from '../schemas/index.js';
 import { applySpec, type OpsDeps, type ScaleInput } from '../ops/index.js';
 import { REQUEST_BODY, REQUEST_BODY_NODES, refuseUnsafeYaml } from './yaml-body.js';
-import { NO_AUTH_FILES, allowedAuthPath, withoutContent, type AuthPolicy } from './auth-policy.js';
+import { NO_AUTH_FILES, allowedAuthPath, type AuthPolicy } from './auth-policy.js';
+import { entriesNamed, entriesOf, writeClientAuth } from './api-credentials.js';
 import { apiError } from './errors.js';
 import { NO_HOST_ACCESS, checkDefsHostReferences, checkSpecHostReferences } from './host-access-check.js';
 import type { HostAccess } from '../util/host-access.js';
@@ -33,7 +33,9 @@ export interface ApplyInput {
   /** fixed id (PUT /v1/infras/{id}); without it, infra_name, or a fresh id if that one is taken (Occopus POST) */
   id?: string;
   strategy?: Strategy;
-  /** an auth file on the server's disk, re-read by the controller; its contents never leave the server */
+  /** names of auth entries the operator provided (reef serve --auth FILE); their secrets never leave the server */
+  auth?: string | string[];
+  /** older form: one of the operator's auth files (--auth, or in <state dir>/auth/), all its entries */
   authPath?: string;
 }
 
@@ -41,8 +43,11 @@ export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutI
   const access = clientAccess(deps);
   refuseUnsafeYaml(input.infra, REQUEST_BODY, access.anyFiles);
   if (input.nodes !== undefined) refuseUnsafeYaml(input.nodes, REQUEST_BODY_NODES, access.anyFiles);
-  const authPath = input.authPath === undefined ? undefined : allowedAuthPath(deps.authPolicy ?? NO_AUTH_FILES, input.authPath);
-  if (authPath) checkAuthFile(authPath); // a bad auth file changes nothing
+  const policy = deps.authPolicy ?? NO_AUTH_FILES;
+  if (input.auth !== undefined && input.authPath !== undefined) throw apiError.badRequest('give "auth" (entry names) or "authPath", not both');
+  // read and checked before anything changes; written as the infra's pinned auth file once the request is valid
+  const credentials = input.auth !== undefined ? entriesNamed(policy, [input.auth].flat())
+    : input.authPath !== undefined ? entriesOf(allowedAuthPath(policy, input.authPath)) : undefined;
   let spec = compileInfra({
     infraFile: REQUEST_BODY,
     infraText: input.infra,
@@ -58,17 +63,7 @@ export async function applyText(deps: CoreDeps, input: ApplyInput): Promise<PutI
     // Occopus's POST always creates a new infrastructure: keep the name, make the id unique
     spec = { ...spec, id: `${(spec.name || 'infra').slice(0, 54)}-${randomBytes(4).toString('hex')}` };
   }
-  return applySpec(deps, spec, { authPath });
-}
-
-function checkAuthFile(path: string): void {
-  try {
-    loadAuthFile(path);
-  } catch (e) {
-    if (e instanceof SpecError) throw withoutContent(e); // positions only: messages could quote the file
-    if (isReefError(e)) throw e;
-    throw apiError.badRequest(`cannot read the auth file ${path} on the server: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+  return applySpec(deps, spec, { authPath: credentials && writeClientAuth(policy, spec.id, credentials) });
 }
 
 export function requireScaleInput(input: ScaleInput): void {

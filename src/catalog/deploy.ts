@@ -22,6 +22,8 @@ export interface DeployRequest {
   id?: string;
   /** an auth file the operator named for this target; re-read by the controller, never shown */
   authPath?: string;
+  /** instead of authPath: the auth file to store, made for the infra's id (reef serve pins the target's entry) */
+  authPathFor?: (infraId: string) => string;
   /** names the input in error messages */
   where: string;
   /** without an id: pick a fresh one when the entry's name is taken (the web page), instead of updating it (the CLI) */
@@ -42,7 +44,8 @@ export async function deployEntry(deps: DeployDeps, req: DeployRequest): Promise
     spec = { ...spec, id: `${spec.id.slice(0, 54)}-${randomBytes(4).toString('hex')}` };
   }
   if (req.authPath) loadAuthFile(req.authPath); // a bad auth file changes nothing
-  const put = await deps.store.putInfra(spec, { authPath: req.authPath });
+  const authPath = req.authPathFor ? req.authPathFor(spec.id) : req.authPath;
+  const put = await deps.store.putInfra(spec, { authPath });
   for (const [node, count] of Object.entries(compiled.scales)) await deps.store.setTarget(spec.id, node, count);
   for (const n of await deps.store.getNodes(spec.id)) if (n.failedReason) await deps.store.setNodeFailed(spec.id, n.name, null);
   deps.controller.nudge(spec.id);

@@ -23,6 +23,8 @@ export function findCredentials(
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
+  // a null filter matches a section without the key (Occopus: dict.get() is None); reef serve pins this way
+  if (b === null) return a === undefined || a === null;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -5,6 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
+import { entriesNamed, writeClientAuth } from '../api-credentials.js';
+import { NO_AUTH_FILES } from '../auth-policy.js';
 import { deployEntry, entryView } from '../../catalog/index.js';
 import { INFRA_NAME_PATTERN } from '../../schemas/infra.schema.js';
 
@@ -36,7 +38,9 @@ export async function v1CatalogRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     const target = targets().find((t) => t.name === req.body.target);
     if (!target) throw apiError.badRequest(`no target "${req.body.target}" (targets: ${targets().map((t) => t.name).join(', ') || 'none'})`);
     const put = await deployEntry(ctx, {
-      entry, cloud: target.cloud, values: req.body.variables ?? {}, id: req.body.id, authPath: target.authPath, where: '<request body>', freshId: true,
+      entry, cloud: target.cloud, values: req.body.variables ?? {}, id: req.body.id, where: '<request body>', freshId: true,
+      // the target's own entry, pinned to its endpoint, as the infra's auth file (never the operator's whole file)
+      ...(target.authPath ? { authPathFor: (id: string) => writeClientAuth(ctx.authPolicy ?? NO_AUTH_FILES, id, entriesNamed({ files: [target.authPath!], dirs: [] }, [target.name])) } : {}),
     });
     return { infraid: put.infraId, created: put.created, changed: put.changed, entry: entry.name, target: target.name, scales: put.scales };
   });

@@ -17,7 +17,11 @@ export const applyBodySchema = {
     infra: { type: 'string', minLength: 1, description: 'infrastructure description (Occopus YAML), as text' },
     nodes: { type: 'string', description: 'node definitions (YAML text); default: the ones stored by reef import or PUT /v1/nodedefs' },
     strategy: { type: 'string', enum: ['parallel', 'serial'] },
-    authPath: { type: 'string', description: "path of an auth file on the server's disk; its contents are never returned" },
+    auth: {
+      anyOf: [{ type: 'string', minLength: 1, maxLength: 100 }, { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } }],
+      description: "name(s) of auth entries the operator provided (reef serve --auth FILE); used only toward the entry's own endpoint; never returned",
+    },
+    authPath: { type: 'string', description: "older form: one of the operator's auth files (reef serve --auth FILE, or in <state dir>/auth/); its contents are never returned" },
   },
 } as const;
 
@@ -32,7 +36,7 @@ export const scaleBodySchema = {
   },
 } as const;
 
-interface ApplyBody { infra: string; nodes?: string; strategy?: Strategy; authPath?: string }
+interface ApplyBody { infra: string; nodes?: string; strategy?: Strategy; auth?: string | string[]; authPath?: string }
 
 export async function v1InfraRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/v1/infras', async () => {

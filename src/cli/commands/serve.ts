@@ -43,7 +43,7 @@ export async function serveCommand(app: App, opts: ServeOptions): Promise<number
   // what the server reads or fetches because a descriptor says so, for every infra it reconciles: what the operator allowed
   const access = hostAccess({ files: opts.allowFiles ?? [], origins: opts.allowOrigin ?? [] });
   const controller = await app.controller({ access, ...(opts.resync ? { resyncMs: opts.resync * 1000 } : {}), ...(opts.leaseTtl ? { leaseTtlMs: opts.leaseTtl * 1000 } : {}) });
-  const authPolicy = { files: (opts.auth ?? []).map((f) => resolve(f)), dirs: [join(app.stateDir, 'auth')] };
+  const authPolicy = { files: (opts.auth ?? []).map((f) => resolve(f)), dirs: [join(app.stateDir, 'auth')], credentialsDir: join(app.stateDir, 'api-credentials') };
   const api = buildApi({ store: app.store(), controller, registry: app.registry, token, log: app.log, catalog, authPolicy, access });
   await api.listen({ host: opts.host, port: opts.port });
   await controller.serve();

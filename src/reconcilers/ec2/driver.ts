@@ -15,8 +15,8 @@ import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
   ResourceRef,
 } from '../driver.js';
-import { LABEL_KEYS } from '../driver.js';
-import { TransientError } from '../errors.js';
+import { LABEL_KEYS, accessOf } from '../driver.js';
+import { FatalError, TransientError } from '../errors.js';
 import { classifyEc2Error, ec2ErrorCode, isInstanceNotFound } from './classify.js';
 import { DEFAULT_CLIENT_OPTIONS, Ec2ClientCache, type ClientOptions } from './client.js';
 import { toAwsCredentials } from './credentials.js';
@@ -42,7 +42,12 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
   const clients = new Ec2ClientCache({ ...DEFAULT_CLIENT_OPTIONS, ...definedOnly(options) });
   const pageSize = options.pageSize ?? 1_000;
 
-  function clientFor(resource: Ec2Resource, credentials?: Record<string, unknown>): EC2Client {
+  function clientFor(resource: Ec2Resource, credentials: Record<string, unknown> | undefined, ctx: CallContext): EC2Client {
+    const access = accessOf(ctx);
+    // without an auth entry the SDK's own chain (env, profile, instance role) signs: under reef serve only toward an allowed endpoint
+    if (credentials === undefined && !access.unrestricted && !access.url(resource.endpoint)) {
+      throw new FatalError('REEF_HOST_ACCESS_DENIED', `ec2 endpoint ${JSON.stringify(resource.endpoint)}: reef serve signs with its own AWS credentials only toward an endpoint the operator allowed (--allow-origin); name an auth entry ("auth": NAME)`);
+    }
     return clients.get({ endpoint: resource.endpoint, region: regionOf(resource), credentials: toAwsCredentials(credentials) });
   }
 
@@ -69,7 +74,7 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
 
     async create(req: CreateRequest<Ec2Resource>, ctx: CallContext): Promise<CreateResult> {
       const input = runInstancesInput(req);
-      const client = clientFor(req.resource, req.credentials);
+      const client = clientFor(req.resource, req.credentials, ctx);
       const endpoint = endpointKey(req.resource);
       const what = `RunInstances for ${req.labels.node}/${req.instanceId}`;
       let out;
@@ -89,7 +94,7 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
     },
 
     async list(req: ListRequest<Ec2Resource>, ctx: CallContext): Promise<Observation[]> {
-      const client = clientFor(req.resource, req.credentials);
+      const client = clientFor(req.resource, req.credentials, ctx);
       const endpoint = endpointKey(req.resource);
       const filters: Filter[] = [
         req.infraId !== undefined
@@ -120,7 +125,7 @@ export function createEc2Driver(deps: DriverDeps, options: Ec2DriverOptions = {}
     },
 
     async destroy(req: DestroyRequest<Ec2Resource>, ctx: CallContext): Promise<void> {
-      const client = clientFor(req.resource, req.credentials);
+      const client = clientFor(req.resource, req.credentials, ctx);
       const what = `TerminateInstances ${req.ref.id}`;
       try {
         await call(ctx, 'TerminateInstances', { endpoint: req.ref.endpoint, instance: req.ref.id },
