@@ -7,7 +7,9 @@ export type {
   WatchRequest, HealthRequest, Observation, Phase, Probe, ResourceRef, ReefLabels, Addresses, ContextPayload,
   Watcher, HealthChecker, ConnectionProvider,
 } from '../reconcilers/driver.js';
-export { LABEL_KEYS, labelEntries, labelsFrom, canWatch, checksHealth, providesConnection } from '../reconcilers/driver.js';
+export { LABEL_KEYS, labelEntries, labelsFrom, canWatch, checksHealth, providesConnection, accessOf } from '../reconcilers/driver.js';
+/** reef serve's allowed files and URLs (ctx.access): check a path or URL from a section before reading or fetching it */
+export { allowedFile, allowedUrl, type HostAccess } from '../util/host-access.js';
 export type { DriverPlugin } from '../reconcilers/plugin.js';
 export {
   ReefError, TransientError, FatalError, isReefError, asReefError, classOf, CLASS_POLICY, ERROR_CLASSES,
