@@ -77,14 +77,18 @@ export class Replica {
     return this.stderr.trim().split('\n').pop() ?? '';
   }
 
-  async put(path: string, body: unknown): Promise<unknown> {
-    const res = await fetch(`${this.url}${path}`, {
-      method: 'PUT', body: JSON.stringify(body), signal: AbortSignal.timeout(60_000),
-      headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' },
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text);
+  /** PUT with the API token; a 503 (the store did not answer in time: transient) is retried up to 5 times, as a client would. */
+  async put(path: string, body: unknown): Promise<{ value: unknown; retries: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${this.url}${path}`, {
+        method: 'PUT', body: JSON.stringify(body), signal: AbortSignal.timeout(60_000),
+        headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' },
+      });
+      const text = await res.text();
+      if (res.ok) return { value: JSON.parse(text), retries: attempt };
+      if (res.status !== 503 || attempt >= 5) throw new Error(`PUT ${path}: ${res.status} ${text.slice(0, 300)}`);
+      await sleep(1000 * 2 ** attempt);
+    }
   }
 
   /** Peak RSS so far (VmHWM), MB; kept once the process is gone. */

@@ -20,6 +20,7 @@ export function scaleOutTables(s: ScaleOutResult): string[] {
     row('ratio against SQLite ×1', (r) => (base ? `${(r.readyMs / base.readyMs).toFixed(2)}×` : '–'));
     row('infras held per replica', (r) => perReplica(r, (p) => String(p.infrasHeld)));
     row('lease moves during the deploy', (r) => String(r.leaseMoves));
+    row('PUTs answered 503 and retried', (r) => String(r.putRetries));
     row('steady tick per replica, median (ms)', (r) => perReplica(r, (p) => f(p.tickMedianMs, 1)));
     row('steady tick per replica, p95 (ms)', (r) => perReplica(r, (p) => f(p.tickP95Ms, 1)));
     row('peak RSS per replica (MB)', (r) => perReplica(r, (p) => f(p.peakRssMb)));
@@ -27,7 +28,7 @@ export function scaleOutTables(s: ScaleOutResult): string[] {
     out.push(t.toString());
     const k = s.compare.find((r) => r.takeOver)?.takeOver;
     if (k) {
-      out.push(`Take-over after kill -9 of the replica holding most infras (${k.kills} kills, lease TTL ${k.leaseTtlS} s): every infra it held leased by another ` +
+      if (k.kills) out.push(`Take-over after kill -9 of the replica holding most infras (${k.kills} kills, lease TTL ${k.leaseTtlS} s): every infra it held leased by another ` +
         `replica after median ${f(k.medianMs / 1000, 1)} s, max ${f(k.maxMs / 1000, 1)} s (first infra: median ${f(median(k.firstMs) / 1000, 1)} s); each: ${k.allMs.map((x) => f(x / 1000, 1)).join(', ')} s`);
     }
   }
@@ -36,6 +37,7 @@ export function scaleOutTables(s: ScaleOutResult): string[] {
     const ref = s.compare.find((r) => r.backend === 'postgres' && r.replicas === b.replicas);
     const t = new Table({ head: [`scale-out: ${b.instances} instances / ${b.infras} infras on ${b.label}`, 'measured', ref ? `${ref.instances} / ${ref.infras} infras, same replicas` : ''], style: { head: [], border: [] } });
     t.push(['deploy: PUTs → all ready (s)', f(b.readyMs / 1000, 1), ref ? f(ref.readyMs / 1000, 1) : '']);
+    t.push(['PUTs answered 503 and retried', String(b.putRetries), ref ? String(ref.putRetries) : '']);
     t.push(['ms per 1,000 instances', f((1000 * b.readyMs) / b.instances), ref ? f((1000 * ref.readyMs) / ref.instances) : '']);
     t.push(['infras held per replica', perReplica(b, (p) => String(p.infrasHeld)), ref ? perReplica(ref, (p) => String(p.infrasHeld)) : '']);
     t.push(['steady tick per replica, median / p95 (ms)', perReplica(b, (p) => `${f(p.tickMedianMs, 1)}/${f(p.tickP95Ms, 1)}`), ref ? perReplica(ref, (p) => `${f(p.tickMedianMs, 1)}/${f(p.tickP95Ms, 1)}`) : '']);

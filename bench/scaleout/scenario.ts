@@ -31,7 +31,11 @@ export interface ConfigOptions {
 
 export interface ReplicaFigures { peakRssMb: number | null; infrasHeld: number; tickMedianMs: number | null; tickP95Ms: number | null; ticks: number }
 
-export interface TakeOver { kills: number; leaseTtlS: number; allMs: number[]; firstMs: number[]; medianMs: number; maxMs: number }
+export interface TakeOver {
+  kills: number; leaseTtlS: number; allMs: number[]; firstMs: number[]; medianMs: number; maxMs: number;
+  /** why the kills stopped early (the figures above are of the kills before it) */
+  error?: string;
+}
 
 export interface ConfigResult {
   label: string;
@@ -40,6 +44,8 @@ export interface ConfigResult {
   instances: number;
   infras: number;
   readyMs: number;
+  /** PUTs answered 503 (store busy) and retried */
+  putRetries: number;
   leaseMoves: number;
   perReplica: ReplicaFigures[];
   /** instances in the simulated clouds at the end: must equal `instances` (no twin, none missing) */
@@ -69,10 +75,11 @@ export async function runConfig(o: ConfigOptions): Promise<ConfigResult> {
     o.progress(`${o.label}: ${o.size.instances} instances over ${o.size.infras} infras…`);
     const t0 = Date.now();
     let next = 0;
+    let putRetries = 0;
     await Promise.all(Array.from({ length: Math.min(8, bodies.length) }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {
         const b = bodies[i];
-        await replicas[i % replicas.length].put(`/v1/infras/${b.id}`, { infra: b.infra, nodes: b.nodes });
+        putRetries += (await replicas[i % replicas.length].put(`/v1/infras/${b.id}`, { infra: b.infra, nodes: b.nodes })).retries;
       }
     }));
     const deployLimit = 120_000 + o.size.instances * 2;
@@ -110,7 +117,7 @@ export async function runConfig(o: ConfigOptions): Promise<ConfigResult> {
     }
     return {
       label: o.label, backend: o.backend.kind, replicas: o.replicas, instances: o.size.instances, infras: o.size.infras,
-      readyMs, leaseMoves, perReplica, cloudInstances, takeOver,
+      readyMs, putRetries, leaseMoves, perReplica, cloudInstances, takeOver,
     };
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
@@ -127,8 +134,16 @@ async function killAndTakeOver(o: ConfigOptions, replicas: Replica[], watch: Sto
   const allMs: number[] = [];
   const firstMs: number[] = [];
   const share = Math.ceil(o.size.infras / o.replicas);
+  const figures = (error?: string): TakeOver => ({
+    kills: allMs.length, leaseTtlS: o.leaseTtlS, allMs, firstMs, medianMs: median(allMs), maxMs: Math.max(...allMs), ...(error ? { error } : {}),
+  });
   for (let k = 0; k < o.kills; k++) {
-    await until(async () => balanced(await watch.leases(), replicas, o.size.infras, share), 60_000, 'the shares did not even out', 200, replicas);
+    try {
+      await until(async () => balanced(await watch.leases(), replicas, o.size.infras, share), 60_000,
+        `before kill ${k + 1}: the shares did not even out within 60 s`, 200, replicas);
+    } catch (e) {
+      return figures((e as Error).message);
+    }
     const leases = await watch.leases();
     const held = (r: Replica) => leases.filter((l) => l.holder.startsWith(r.holderPrefix)).map((l) => l.infra);
     const index = replicas.reduce((best, r, i) => (held(r).length > held(replicas[best]).length ? i : best), 0);
@@ -139,17 +154,22 @@ async function killAndTakeOver(o: ConfigOptions, replicas: Replica[], watch: Sto
     await victim.kill9();
     let first: number | undefined;
     const limit = o.leaseTtlS * 3000 + 30_000;
-    await until(async () => {
+    const moved = until(async () => {
       const now = Date.now();
       const moved = (await watch.leases()).filter((l) => theirs.has(l.infra) && !l.holder.startsWith(victim.holderPrefix) && l.expiresAt > now).length;
       if (moved > 0 && first === undefined) first = now - t;
       return moved === theirs.size;
-    }, limit, `the killed replica's infras were not all taken over within ${limit / 1000} s`, 25);
+    }, limit, `kill ${k + 1}: the killed replica's infras were not all taken over within ${limit / 1000} s`, 25);
+    try {
+      await moved;
+    } catch (e) {
+      return figures((e as Error).message);
+    }
     allMs.push(Date.now() - t);
     firstMs.push(first ?? allMs[allMs.length - 1]);
     replicas[index] = await start();
   }
-  return { kills: o.kills, leaseTtlS: o.leaseTtlS, allMs, firstMs, medianMs: median(allMs), maxMs: Math.max(...allMs) };
+  return figures();
 }
 
 function balanced(leases: Array<{ holder: string; expiresAt: number }>, replicas: Replica[], infras: number, share: number): boolean {

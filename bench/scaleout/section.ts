@@ -74,6 +74,9 @@ export async function runScaleOut(opts: ScaleOutOptions, failures: Failures, loa
       server.stop();
     }
   }
+  for (const r of result.compare) {
+    if (r.takeOver?.error) failures.add('scale-out', `${r.label}, take-over after ${r.takeOver.kills} kills`, new Error(r.takeOver.error));
+  }
   for (const r of [...result.compare, ...(result.big ? [result.big] : [])]) {
     if (r.cloudInstances !== r.instances) failures.add('scale-out', `${r.label}, ${size(r)}`, new Error(`the simulated clouds hold ${r.cloudInstances} instances, not ${r.instances}`));
   }
