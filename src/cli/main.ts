@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
   waitOptions(program.command('apply').description('create or update an infra to match the file, then reconcile it')
     .argument('<infra>', 'infrastructure description (YAML)')
     .option('--nodes <file>', 'node definitions (default: the ones stored by reef import)')
-    .option('--auth <file>', 'authentication file (credentials per resource)')
+    .option('--auth <file>', 'authentication file (credentials per resource); with --server, an auth entry name of the server\'s')
     .option('--id <id>', 'infra id (default: infra_name); applying an existing id updates it')
     .addOption(new Option('--strategy <s>', 'create instances in parallel or one at a time').choices(['parallel', 'serial']))
     .option('--dry-run', 'print what the apply would change (as reef diff does, same exit codes) and change nothing', false))

@@ -2,6 +2,7 @@
  * `reef --server URL status|apply|scale|destroy|logs|import`: the same commands over the /v1 API of a running
  * `reef serve`, printing what the local commands print. The server reconciles; --wait follows its status.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RemoteClient, descriptorText, type RemoteEvent } from './remote-client.js';
 import { eventLine, infraListJson, infrasTable, statusTable } from './render.js';
@@ -43,7 +44,7 @@ export async function remoteApply(c: RemoteClient, o: ApplyOptions): Promise<num
   const id = o.id ?? (typeof name === 'string' ? name : undefined);
   if (!id) throw new UsageError(`${o.infraFile} has no infra_name: give --id`);
   const put = await c.call<{ infraid: string; created: boolean; changed: boolean; generation: number }>('PUT', `/v1/infras/${enc(id)}`, {
-    infra: infra.text, ...(nodes ? { nodes: nodes.text } : {}), ...(o.strategy ? { strategy: o.strategy } : {}), ...(o.auth ? { authPath: resolve(o.auth) } : {}),
+    infra: infra.text, ...(nodes ? { nodes: nodes.text } : {}), ...(o.strategy ? { strategy: o.strategy } : {}), ...(o.auth ? remoteAuth(o.auth) : {}),
   });
   process.stderr.write(`infra ${id}: ${put.created ? 'created' : put.changed ? `updated (generation ${put.generation})` : 'unchanged'}\n`);
   const result = await settle(c, id, o.wait, o.timeoutS, o.endpointWait);
@@ -51,6 +52,11 @@ export async function remoteApply(c: RemoteClient, o: ApplyOptions): Promise<num
   else out(`${result.status ? `${statusTable(result.status)}\n` : ''}${result.message}\n${id}`);
   if (result.exitCode !== 0 && o.json) process.stderr.write(`${result.message}\n`);
   return result.exitCode;
+}
+
+/** --auth with --server: a file here is one of the server's --auth files (by path); anything else names an entry of them */
+function remoteAuth(auth: string): { authPath: string } | { auth: string } {
+  return existsSync(auth) ? { authPath: resolve(auth) } : { auth };
 }
 
 /** `reef deploy NAME --server URL`: --cloud names one of the server's deploy targets (GET /v1/catalog lists them). */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe } from '../helpers/serve.js';
+import { reef } from '../helpers/cli.js';
 
 const RUN = `${process.pid}${Date.now().toString(36)}`;
 const AKID = `AKIDLAB${RUN}`.toUpperCase();
@@ -133,6 +134,19 @@ describe('API credentials come from the operator\'s named auth entries, and go o
     await waitUntil('a few reconcile rounds', () => Date.now() > later);
     expect(attacker.seen.slice(before).filter((s) => [NOVA_PASSWORD, PLAIN_AKID, AMBIENT_AKID].some((k) => s.includes(k)))).toEqual([]);
     for (const id of ids) await del(id);
+  });
+
+  it('reef --server URL apply --auth NAME names the entry (a file path is sent only for a file that exists here)', async () => {
+    writeFileSync(join(dir, 'cli-infra.yaml'), infra('sec-cred-cli', 'sec_ec2'));
+    writeFileSync(join(dir, 'cli-nodes.yaml'), ec2Nodes(lab.url));
+    const before = lab.seen.length;
+    const r = reef(dir, ['--server', serve.url, 'apply', 'cli-infra.yaml', '--nodes', 'cli-nodes.yaml', '--auth', 'lab-ec2']);
+    expect(r.code, r.stderr).toBe(0);
+    await waitUntil('a signed request at the entry\'s endpoint', () => lab.seen.slice(before).some((s) => s.includes(AKID)));
+    const bad = reef(dir, ['--server', serve.url, 'apply', 'cli-infra.yaml', '--nodes', 'cli-nodes.yaml', '--auth', 'no-such-entry']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no auth entry named "no-such-entry"');
+    await del('sec-cred-cli');
   });
 
   it('a name that is not an operator entry, or a path given as a name, is a 400 naming the entries there are', async () => {
