@@ -27,7 +27,8 @@ const RUN = `${process.pid}${Date.now().toString(36)}`;
 const IMAGE = 'reef-test/sec-origin';
 const [TAG_FILE, TAG_HTTP, TAG_LATE] = ['f', 'h', 'l'].map((t) => `${t}${RUN}`);
 const SECRET = `TOPSECRET-${RUN}`;
-const INFRAS: string[] = [];
+// every infra a run may make (those refused with the fix too: before it, they were created)
+const INFRAS: string[] = ['sec-files-http'];
 
 let dir: string;
 let allowed: string;
