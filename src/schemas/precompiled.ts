@@ -1,5 +1,5 @@
 /**
- * Validators `npm run build` generated from reef's own schemas (build-validators.ts → validators.generated.cjs
+ * Validators `npm run build` generated from reef's own schemas (src/build/validators.ts → validators.generated.cjs
  * next to this file in dist/), found by a hash of the schema's JSON: a schema edited since the build has another
  * hash and is compiled at run time instead.
  */

@@ -14,7 +14,7 @@ import { precompiledValidator } from './precompiled.js';
 
 const require = createRequire(import.meta.url);
 
-/** The one ajv setup: what validates at run time, and what `npm run build` precompiles (build-validators.ts). */
+/** The one ajv setup: what validates at run time, and what `npm run build` precompiles (src/build/validators.ts). */
 export function createAjv(options: { code?: { source: boolean } } = {}): Ajv {
   const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
   const addFormatsModule = require('ajv-formats') as unknown;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
 const LAYERS: string[][] = [
+  ['build'], // build-time steps (`npm run build`): gather what every layer declares, e.g. schemas to precompile
   ['cli'], // the command line: composes everything, starts the API for `reef serve`
   ['api'], // HTTP surface: parses requests, calls ops, shapes JSON
   ['catalog'], // catalog entries → specs, used by both surfaces
