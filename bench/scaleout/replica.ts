@@ -4,7 +4,7 @@
  * reef's). Its holder id in the leases table starts with `<hostname>:<pid>:`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,8 +30,11 @@ export class Replica {
   peakRssMb?: number;
 
   private constructor(readonly proc: ChildProcess, readonly url: string, readonly opts: ReplicaOptions) {
+    // REEF_BENCH_REPLICA_LOG_DIR: keep each replica's whole stderr (warnings and errors) as DIR/replica-PID.log
+    const logDir = process.env.REEF_BENCH_REPLICA_LOG_DIR;
     proc.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
+      if (logDir) appendFileSync(join(logDir, `replica-${proc.pid}.log`), d);
     });
     proc.on('exit', () => (this.exited = true));
   }
