@@ -51,4 +51,13 @@ describe('CLI start-up', () => {
     expect(got).toEqual(expect.arrayContaining(['yaml', 'xstate']));
     expect(got.filter((p) => ['ajv-compiler', 'ssh2', 'pg', 'dockerode', '@aws-sdk/client-ec2', 'mysql2', 'fastify', 'log-update'].includes(p))).toEqual([]);
   });
+
+  it("the docker driver loads dockerode's client classes but not its BuildKit session code (gRPC, protobuf)", () => {
+    const driver = join(ROOT, 'dist', 'src', 'reconcilers', 'docker', 'index.js');
+    const p = spawnSync(process.execPath, ['-r', join(dir, 'report.cjs'), '--input-type=module', '-e', `await import(${JSON.stringify(driver)});`], { encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    const got = JSON.parse(p.stderr.split('\n').find((l) => l.startsWith('LOADED '))!.slice('LOADED '.length)) as string[];
+    expect(got).toEqual(expect.arrayContaining(['dockerode', 'docker-modem']));
+    expect(got.filter((p) => ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'].includes(p))).toEqual([]);
+  });
 });

@@ -2,7 +2,6 @@
  * The docker driver: one container per instance, named deterministically (create is idempotent through the
  * name's 409), labelled reef.infra / reef.node / reef.instance, found again by label filter.
  */
-import Docker from 'dockerode';
 import type {
   CallContext, CreateRequest, CreateResult, DestroyRequest, Driver, DriverDeps, ListRequest, Observation,
   Watcher, WatchRequest,
@@ -12,6 +11,7 @@ import { FatalError } from '../errors.js';
 import { dockerCall, rawStatus } from './call.js';
 import { buildContainerSpec } from './container-spec.js';
 import { endpointAllowed, parseEndpoint } from './endpoint.js';
+import { DockerEngine } from './engine-client.js';
 import { ensureImage, type ImageLoads } from './image.js';
 import { containerName } from './names.js';
 import { OwnStarts } from './own-starts.js';
@@ -23,7 +23,7 @@ import { watchEvents } from './watch.js';
 export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResource> {
   readonly type = 'docker';
   readonly resourceSchema = resourceSchema;
-  private readonly clients = new Map<string, Docker>();
+  private readonly clients = new Map<string, DockerEngine>();
   private readonly imageLoads: ImageLoads = new Map();
   private readonly watches = new Set<() => void>();
   private readonly ownStarts = new OwnStarts();
@@ -34,13 +34,13 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     return parseEndpoint(resource.endpoint).key;
   }
 
-  private client(endpoint: string | undefined, ctx: CallContext): { docker: Docker; key: string } {
+  private client(endpoint: string | undefined, ctx: CallContext): { docker: DockerEngine; key: string } {
     const parsed = parseEndpoint(endpoint);
     endpointAllowed(parsed, accessOf(ctx));
     const { key, connection } = parsed;
     let docker = this.clients.get(key);
     if (!docker) {
-      docker = new Docker(connection);
+      docker = new DockerEngine(connection);
       this.clients.set(key, docker);
     }
     return { docker, key };
@@ -69,6 +69,9 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     const settle = this.ownStarts.note(id);
     try {
       await this.start(docker, id, `start container ${name} on ${key}`, ctx);
+      // create + start are what the endpoint's bound is for (plain dockerode holds a slot for them alone); the
+      // inspect that learns the address is a read and runs after the slot is handed on
+      ctx.releaseSlot?.();
       const info = await dockerCall(ctx, `inspect ${name} on ${key}`, (signal) => docker.getContainer(id).inspect({ abortSignal: signal }));
       const observation = toObservation(factsFromInspect(info), key);
       settle(observation);
@@ -84,7 +87,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
       : { ref: observation.ref };
   }
 
-  private async start(docker: Docker, id: string, what: string, ctx: CallContext): Promise<void> {
+  private async start(docker: DockerEngine, id: string, what: string, ctx: CallContext): Promise<void> {
     try {
       await dockerCall(ctx, what, (signal) => docker.getContainer(id).start({ abortSignal: signal }));
     } catch (e) {
@@ -97,7 +100,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     }
   }
 
-  private async inspect(docker: Docker, key: string, id: string, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
+  private async inspect(docker: DockerEngine, key: string, id: string, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
     try {
       const info = await dockerCall(ctx, `inspect container ${id} on ${key}`, (signal) => docker.getContainer(id).inspect({ abortSignal: signal }));
       return await this.withLastOutput(docker, key, factsFromInspect(info), ctx);
@@ -112,7 +115,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
    * the container is removed on replacement, so this is the user's one chance to see why. A log that cannot be
    * read leaves the reason as it was.
    */
-  private async withLastOutput(docker: Docker, key: string, facts: ContainerFacts, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
+  private async withLastOutput(docker: DockerEngine, key: string, facts: ContainerFacts, ctx: Pick<CallContext, 'signal' | 'clock'>): Promise<Observation> {
     const observation = toObservation(facts, key);
     if (!observation.exists || observation.phase !== 'failed' || !isOwnFailure(facts.exitCode, facts.oomKilled)) return observation;
     try {
@@ -157,7 +160,7 @@ export class DockerDriver implements Driver<DockerResource>, Watcher<DockerResou
     const label = req.infraId === undefined ? LABEL_KEYS.infra : `${LABEL_KEYS.infra}=${req.infraId}`;
     const stop = watchEvents({
       openEvents: (signal, since) =>
-        docker.getEvents({ since: since as unknown as number, filters: { type: ['container'], label: [label] }, abortSignal: signal }),
+        docker.getEvents({ since, filters: { type: ['container'], label: [label] }, abortSignal: signal }),
       observe: (id, signal) => this.inspect(docker, key, id, { ...ctx, signal }),
       startedByCreate: (id) => this.ownStarts.take(id),
       resync: (signal) => this.list(req, { ...ctx, signal }),

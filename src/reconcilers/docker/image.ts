@@ -7,20 +7,20 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type Docker from 'dockerode';
 import { accessOf, type CallContext } from '../driver.js';
 import { allowedFile, allowedUrl, type HostAccess } from '../../util/host-access.js';
 import { fetchAllowed } from '../fetch-allowed.js';
 import { FatalError, TransientError } from '../errors.js';
 import { IMAGE_CALL_TIMEOUT_MS, dockerCall, rawStatus } from './call.js';
 import { imageRef } from './container-spec.js';
+import type { DockerEngine } from './engine-client.js';
 import type { DockerResource } from './schema.js';
 
 /** Loads in progress, by `endpoint image:tag`; one map per driver instance. */
 export type ImageLoads = Map<string, Promise<void>>;
 
 export async function ensureImage(
-  docker: Docker, endpointKey: string, resource: DockerResource, ctx: CallContext, inFlight: ImageLoads,
+  docker: DockerEngine, endpointKey: string, resource: DockerResource, ctx: CallContext, inFlight: ImageLoads,
 ): Promise<void> {
   const origin = resource.origin?.trim();
   if (!origin || origin === 'local') return;
@@ -33,7 +33,7 @@ export async function ensureImage(
   return work;
 }
 
-async function hasImage(docker: Docker, ref: string, endpointKey: string, ctx: CallContext): Promise<boolean> {
+async function hasImage(docker: DockerEngine, ref: string, endpointKey: string, ctx: CallContext): Promise<boolean> {
   try {
     await dockerCall(ctx, `inspect image ${ref} on ${endpointKey}`, () => docker.getImage(ref).inspect());
     return true;
@@ -43,7 +43,7 @@ async function hasImage(docker: Docker, ref: string, endpointKey: string, ctx: C
   }
 }
 
-async function provide(docker: Docker, endpointKey: string, ref: string, origin: string, ctx: CallContext): Promise<void> {
+async function provide(docker: DockerEngine, endpointKey: string, ref: string, origin: string, ctx: CallContext): Promise<void> {
   if (await hasImage(docker, ref, endpointKey, ctx)) return;
   // checked before anything is opened or fetched (reef serve: what the operator allowed)
   const source = origin === 'dockerhub' ? undefined : tarballSource(origin, accessOf(ctx));
