@@ -117,7 +117,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const driver = await deps.driver(resource.type);
       const ctx = ctxFor(c, node.name, signal);
       const started = deps.clock.now();
-      const result = await deps.limiter(resource).run(() =>
+      const result = await deps.limiter(resource).run((releaseSlot) =>
         driver.create(
           {
             instanceId: c.instanceId,
@@ -126,7 +126,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
             context: c.rendered?.payload ?? { kind: 'none' },
             credentials: deps.credentials('resource', resource),
           },
-          ctx,
+          { ...ctx, releaseSlot },
         ),
       );
       ctx.log.debug({ driver: resource.type, action: 'create', durationMs: deps.clock.now() - started }, 'created');

@@ -38,6 +38,29 @@ describe('EndpointLimiter', () => {
     expect(limiter.limit).toBe(8);
   });
 
+  it('a call that hands on its slot early lets the next one start while it finishes', async () => {
+    const limiter = new EndpointLimiter({ concurrency: 1 });
+    const order: string[] = [];
+    let finishFirst!: () => void;
+    const first = limiter.run(async (done) => {
+      order.push('first: slot');
+      done();
+      done(); // idempotent: the slot is not freed twice
+      await new Promise<void>((r) => (finishFirst = r));
+      order.push('first: end');
+    });
+    const second = limiter.run(async () => { order.push('second: slot'); });
+    const third = limiter.run(async () => { order.push('third: slot'); });
+    await second;
+    await third;
+    expect(order).toEqual(['first: slot', 'second: slot', 'third: slot']);
+    expect(limiter.active).toBe(0);
+    finishFirst();
+    await first;
+    expect(order.at(-1)).toBe('first: end');
+    expect(limiter.active).toBe(0);
+  });
+
   it('other errors do not shrink the window', async () => {
     const limiter = new EndpointLimiter({ concurrency: 4 });
     await expect(limiter.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');

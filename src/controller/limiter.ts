@@ -34,20 +34,30 @@ export class EndpointLimiter {
     return this.inFlight;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in a slot. fn may hand its slot on before it ends with `done()` (idempotent): the calls the bound is
+   * for are over and what is left is a read, e.g. Docker's inspect after create + start.
+   */
+  async run<T>(fn: (done: () => void) => Promise<T>): Promise<T> {
     // a waiter is handed its slot by release(), already counted
     if (this.inFlight < this.window) this.inFlight++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let held = true;
+    const done = () => {
+      if (!held) return;
+      held = false;
+      this.inFlight--;
+      this.release();
+    };
     try {
-      const result = await fn();
+      const result = await fn(done);
       this.onSuccess();
       return result;
     } catch (e) {
       if (this.isThrottle(e)) this.window = Math.max(1, Math.floor(this.window / 2));
       throw e;
     } finally {
-      this.inFlight--;
-      this.release();
+      done();
     }
   }
 

@@ -17,6 +17,12 @@ export interface CallContext {
    * `reef serve`, only what the operator allowed; absent means a CLI user's full access. Read it with accessOf().
    */
   access?: HostAccess;
+  /**
+   * Set on calls that run in the endpoint's concurrency limiter (create): the driver may call it once the calls the
+   * bound is for are made and only a read is left (docker: the inspect after create + start), so the next call
+   * need not wait for that read. Idempotent; calling it is optional.
+   */
+  releaseSlot?: () => void;
 }
 
 export const accessOf = (ctx: Pick<CallContext, 'access'>): HostAccess => ctx.access ?? FULL_ACCESS;

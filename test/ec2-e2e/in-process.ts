@@ -85,7 +85,7 @@ export async function startReef(
 /** An endpoint limiter that remembers how narrow its window got (it widens again after successes). */
 class RecordingLimiter extends EndpointLimiter {
   narrowest = Number.POSITIVE_INFINITY;
-  override async run<T>(fn: () => Promise<T>): Promise<T> {
+  override async run<T>(fn: (done: () => void) => Promise<T>): Promise<T> {
     try {
       return await super.run(fn);
     } finally {
