@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Fence, InfraRecord, Store } from '../state/store.js';
 import { fencedView, isStoreUnavailable } from '../state/fenced.js';
 import { HeldLease } from './held-lease.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { gateRegistry } from './lease-gate.js';
 import { decideShare, takeUpTo } from './share.js';
 import type { DriverRegistry } from '../reconcilers/registry.js';
@@ -42,7 +43,8 @@ export class Controller {
   private readonly clock: Clock;
   private readonly options: ControllerOptions;
   private readonly limiters = new Map<string, EndpointLimiter>();
-  private readonly runtimes = new Map<string, { runtime: InfraRuntime; renew: unknown; seen: number; lease: HeldLease }>();
+  private readonly runtimes = new Map<string, { runtime: InfraRuntime; seen: number; lease: HeldLease }>();
+  private readonly leases: LeaseKeeper;
   private unwatch?: () => void;
   /** what fencing refused, for logs, tests and the chaos report */
   readonly fencing = { writesRefused: 0, actsRefused: 0, leasesLost: 0, takeOvers: 0, handedBack: 0 };
@@ -55,6 +57,7 @@ export class Controller {
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_OPTIONS, ...deps.options };
     this.holder = deps.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.leases = new LeaseKeeper({ store: deps.store, holder: this.holder, ttlMs: this.options.leaseTtlMs, clock: this.clock, log: deps.log });
   }
 
   /** Reconciles one infra until it converges, a node fails for good, or the timeout passes. */
@@ -89,6 +92,7 @@ export class Controller {
     this.serving = false;
     this.unwatch?.();
     if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
+    await this.discovering;
     await Promise.all([...this.runtimes.keys()].map((id) => this.detach(id)));
     // leases are released by detach; leaving the replica set lets the others grow their shares at once
     if (wasServing) await this.deps.store.leaveReplicas(this.holder).catch(() => {});
@@ -123,16 +127,24 @@ export class Controller {
     this.discoverTimer = this.clock.setTimeout(() => void this.discover(), 0);
   }
 
+  /** the round in flight, awaited by stop() so that no runtime it starts outlives the controller */
+  private discovering?: Promise<void>;
+
   /**
    * Starts a runtime for every infra that has none (and takes over lapsed leases). Each infra is attached on its
    * own: one that cannot be (its store rows cannot be read, its runtime cannot start) is reported once, waits out
    * its own backoff, and holds no lease meanwhile; the infras after it are attached all the same.
    */
-  private discovering = false;
+  private discover(): Promise<void> {
+    if (!this.serving || this.discovering) return this.discovering ?? Promise.resolve();
+    this.discovering = this.discoverRound().finally(() => {
+      this.discovering = undefined;
+      this.scheduleDiscovery();
+    });
+    return this.discovering;
+  }
 
-  private async discover(): Promise<void> {
-    if (!this.serving || this.discovering) return;
-    this.discovering = true;
+  private async discoverRound(): Promise<void> {
     try {
       const store = this.deps.store;
       const now = this.clock.now();
@@ -161,9 +173,10 @@ export class Controller {
       await takeUpTo(d.take.length, [...d.take, ...d.spare], (id) => this.attachIsolated(id, updatedAt.get(id)));
     } catch (err) {
       this.deps.log.error({ err }, 'could not read the store; retrying');
-    } finally {
-      this.discovering = false;
     }
+  }
+
+  private scheduleDiscovery(): void {
     if (!this.serving) return;
     if (this.discoverTimer !== undefined) this.clock.clearTimeout(this.discoverTimer);
     this.discoverTimer = this.clock.setTimeout(() => void this.discover(), Math.min(this.options.pollMs * 2, this.options.leaseTtlMs / 3));
@@ -243,35 +256,15 @@ export class Controller {
       },
       infra,
     );
-    const entry = { runtime, renew: undefined as unknown, seen: infra.updatedAt, lease };
-    this.runtimes.set(infraId, entry);
-    const renew = async () => {
-      const sentAt = this.clock.now();
-      let fence: Fence | undefined | 'unknown';
-      try {
-        fence = await this.deps.store.takeLease(infraId, this.holder, this.options.leaseTtlMs, sentAt);
-      } catch (err) {
-        // the store did not answer (restart, fail-over): keep the runtime while the lease may still be ours; the gate stops acting meanwhile
-        fence = 'unknown';
-        if (lease.expired()) {
-          log.warn({ err }, `could not renew the lease of ${infraId} within its time; giving it up`);
-          await this.lose(infraId, lease);
-          return;
-        }
-        log.warn({ err }, `could not renew the lease of ${infraId}; retrying`);
-      }
-      if (fence !== 'unknown' && (!fence || !lease.renewed(fence.epoch, sentAt))) {
-        log.warn(`lost the lease of ${infraId} to another controller (epoch ${lease.fence.epoch} is over); stopping here`);
-        await this.lose(infraId, lease);
-        return;
-      }
-      if (runtime.status.phase === 'destroyed') {
-        await this.detach(infraId);
-        return;
-      }
-      entry.renew = this.clock.setTimeout(() => void renew(), this.options.leaseTtlMs / 3);
-    };
-    entry.renew = this.clock.setTimeout(() => void renew(), this.options.leaseTtlMs / 3);
+    this.runtimes.set(infraId, { runtime, seen: infra.updatedAt, lease });
+    this.leases.keep(infraId, {
+      lease,
+      log,
+      ended: () => void this.lose(infraId, lease),
+      renewed: () => {
+        if (runtime.status.phase === 'destroyed') void this.detach(infraId);
+      },
+    });
     await runtime.start();
     return runtime;
   }
@@ -302,7 +295,7 @@ export class Controller {
     lease.markLost();
     this.fencing.leasesLost++;
     this.runtimes.delete(infraId);
-    this.clock.clearTimeout(entry.renew);
+    this.leases.forget(infraId, lease);
     await entry.runtime.stop();
     if (this.serving) this.discoverSoon();
   }
@@ -311,7 +304,7 @@ export class Controller {
     const entry = this.runtimes.get(infraId);
     if (!entry) return;
     this.runtimes.delete(infraId);
-    this.clock.clearTimeout(entry.renew);
+    this.leases.forget(infraId, entry.lease);
     await entry.runtime.stop();
     await this.deps.store.releaseLease(infraId, this.holder).catch(() => {});
   }

@@ -1,6 +1,6 @@
 /**
  * Batches the controller's store writes: instance patches (merged per instance), deletions and events are
- * written in one transaction per flush, a macrotask after the first change. At 10,000 instances this turns
+ * written in one atomic write per flush (store.writeBatch), a macrotask after the first change. At 10,000 instances this turns
  * ~70,000 transition writes into a few hundred transactions.
  *
  * Crash safety does not depend on this buffer: instance rows are inserted (awaited) before any cloud create,
@@ -65,9 +65,7 @@ export class WriteBehind {
     this.deletions = new Set();
     this.events = [];
     try {
-      if (patches.size) await this.store.writeInstances([...patches].map(([id, patch]) => ({ id, patch })));
-      for (const id of deletions) await this.store.deleteInstance(id);
-      if (events.length) await this.store.appendEvents(events);
+      await this.store.writeBatch({ patches: [...patches].map(([id, patch]) => ({ id, patch })), deletions: [...deletions], events });
     } catch (err) {
       // keep what could not be written, so a later flush retries it (a full disk that is freed, a busy lock)
       for (const [id, p] of patches) if (!this.patches.has(id)) this.patches.set(id, p);

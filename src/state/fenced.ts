@@ -34,6 +34,7 @@ export function fencedView(store: Store, fence: Fence, onLost?: (e: unknown) => 
     writeInstances: (updates: Parameters<Store['writeInstances']>[0]) => guard(store.writeInstances(updates, fence)),
     deleteInstance: (id: string) => guard(store.deleteInstance(id, fence)),
     appendEvents: (events: Parameters<Store['appendEvents']>[0]) => guard(store.appendEvents(events, fence)),
+    writeBatch: (batch: Parameters<Store['writeBatch']>[0]) => guard(store.writeBatch(batch, fence)),
   };
   return new Proxy(store, {
     get(target, prop, receiver) {

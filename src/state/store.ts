@@ -115,6 +115,13 @@ export interface EventRecord {
 
 export type NewEvent = Omit<EventRecord, 'seq'>;
 
+/** What one write-behind flush writes. */
+export interface WriteBatch {
+  patches?: Array<{ id: string; patch: InstancePatch }>;
+  deletions?: string[];
+  events?: NewEvent[];
+}
+
 export interface PutInfraResult {
   infra: InfraRecord;
   created: boolean;
@@ -205,6 +212,11 @@ export interface Store {
   deleteInstance(id: string, fence?: Fence): Promise<void>;
 
   appendEvents(events: NewEvent[], fence?: Fence): Promise<void>;
+  /**
+   * Patches, deletions and events in one atomic write (the controller's write-behind flush; PostgreSQL: one
+   * statement, fence check included). A deletion wins over a patch of the same instance.
+   */
+  writeBatch(batch: WriteBatch, fence?: Fence): Promise<void>;
   listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]>;
 
   /** Node definitions stored by `reef import`, used when apply has no --nodes. */
@@ -215,6 +227,12 @@ export interface Store {
   acquireLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
   /** acquireLease that returns the fence to write with: a renewal keeps the epoch, a take-over gets a new one. */
   takeLease(infraId: string, holder: string, ttlMs: number, now: number): Promise<Fence | undefined>;
+  /**
+   * Renews in one write every lease of `infraIds` that `holder` still holds (expiring `ttlMs` after `now`), and
+   * answers the epoch of each one renewed. An infra missing from the answer is no longer this holder's: its
+   * lease was taken over or released, and is not taken back here.
+   */
+  renewLeases(holder: string, infraIds: string[], ttlMs: number, now: number): Promise<Map<string, number>>;
   releaseLease(infraId: string, holder: string): Promise<void>;
   getLease(infraId: string): Promise<Lease | undefined>;
   listLeases(): Promise<Array<Lease & { epoch: number }>>;

@@ -14,10 +14,10 @@ afterEach(async () => { await h.close(); });
 describe('steady state writes', () => {
   it('writes no row for passed health checks, and writes the one that fails', async () => {
     const written: string[] = [];
-    const writeInstances = h.store.writeInstances.bind(h.store);
-    h.store.writeInstances = async (updates, fence) => {
-      written.push(...updates.map((u) => `${u.id}:${u.patch.state ?? '-'}`));
-      return writeInstances(updates, fence);
+    const writeBatch = h.store.writeBatch.bind(h.store);
+    h.store.writeBatch = async (batch, fence) => {
+      written.push(...(batch.patches ?? []).map((u) => `${u.id}:${u.patch.state ?? '-'}`));
+      return writeBatch(batch, fence);
     };
     await h.store.putInfra(infraSpec('sw', [node('w', { min: 20, max: 20 })]));
     const c = h.controller({ healthIntervalS: 1 });

@@ -384,6 +384,7 @@ function fencingConformance(current: () => Store): void {
         () => store.appendEvents([{ time: 1, infra: 'demo', kind: 'k', message: 'late' }], old),
         () => store.setNodeFailed('demo', 'worker', 'late', old),
         () => store.setInfraStatus('demo', 'destroyed', 1, old),
+        () => store.writeBatch({ patches: [{ id: 'i1', patch: { state: 'ready' } }], deletions: ['i1'], events: [{ time: 1, infra: 'demo', kind: 'k', message: 'late' }] }, old),
       ];
       for (const attempt of attempts) {
         const err = await reefError(attempt);
@@ -400,6 +401,36 @@ function fencingConformance(current: () => Store): void {
       expect((await reefError(store.deleteInstance('i1', next))).message).toContain('was released');
       const audit = await store.listLeaseAudit();
       expect(audit.map((r) => [r.epoch, r.holder])).toEqual([[old.epoch, 'a'], [next.epoch, 'b']]);
+    });
+
+    it('writes a batch of patches, deletions and events at once, in order; a deletion wins over a patch', async () => {
+      const f = (await store.takeLease('demo', 'a', 1000, Date.now()))!;
+      await store.insertInstances([instance('i1'), instance('i2'), instance('i3')], f);
+      await store.writeBatch({
+        patches: [{ id: 'i1', patch: { state: 'creating' } }, { id: 'i2', patch: { state: 'ready' } }, { id: 'i1', patch: { attempts: 2 } }, { id: 'i3', patch: { state: 'ready' } }],
+        deletions: ['i3'],
+        events: [1, 2, 3].map((n) => ({ time: n, infra: 'demo', kind: 'k', message: `m${n}` })),
+      }, f);
+      expect((await store.listInstances('demo')).map((i) => [i.id, i.state, i.attempts])).toEqual([['i1', 'creating', 2], ['i2', 'ready', 0]]);
+      expect((await store.listEvents({ infra: 'demo' })).map((e) => e.message)).toEqual(['m1', 'm2', 'm3']);
+      expect(await store.listLeaseAudit('demo')).toEqual([expect.objectContaining({ holder: 'a', writes: 2 })]);
+      await store.writeBatch({});
+      await expect(store.writeBatch({ patches: [{ id: 'i1', patch: { nope: 1 } as never }] }, f)).rejects.toMatchObject({ code: 'REEF_STATE_BAD_PATCH' });
+    });
+
+    it('renews in one call the leases a holder still holds, and only those', async () => {
+      await store.putInfra({ ...spec([node('worker', 1, 10)]), id: 'other' });
+      const mine = (await store.takeLease('demo', 'a', 1000, 0))!;
+      const lost = (await store.takeLease('other', 'a', 1000, 0))!;
+      await store.takeLease('other', 'b', 1000, 2000); // expired, taken over
+      const renewed = await store.renewLeases('a', ['demo', 'other', 'absent'], 1000, 2500);
+      expect([...renewed]).toEqual([['demo', mine.epoch]]);
+      expect((await store.listLeases()).map((l) => [l.infraId, l.holder, l.expiresAt])).toEqual([['demo', 'a', 3500], ['other', 'b', 3000]]);
+      expect(lost.epoch).toBeLessThan((await store.listLeases())[1].epoch);
+      await store.releaseLease('demo', 'a');
+      expect((await store.renewLeases('a', ['demo'], 1000, 2600)).size).toBe(0);
+      expect((await store.renewLeases('a', [], 1000, 2600)).size).toBe(0);
+      expect((await store.listLeases()).map((l) => l.infraId)).toEqual(['other']);
     });
 
     it('lists replicas whose heartbeat has not expired; a leaving one goes at once', async () => {

@@ -26,9 +26,13 @@ export interface PgOpenOptions {
 /** A store whose schema migration runs in the background; its first query waits for it (see PostgresStore). */
 export function createPostgresStore(url: string, opts: PgOpenOptions = {}): PostgresStore {
   const where = redactUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 8, types, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
-  // an idle connection that the server drops (restart, fail-over) must not crash the process
-  pool.on('error', (err) => opts.log?.warn({ err }, `state store ${where}: connection lost; reconnecting on next use`));
+  const newPool = (max: number) => {
+    const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    // an idle connection that the server drops (restart, fail-over) must not crash the process
+    pool.on('error', (err) => opts.log?.warn({ err }, `state store ${where}: connection lost; reconnecting on next use`));
+    return pool;
+  };
+  const pool = newPool(opts.poolSize ?? 8);
   const ready = migratePg(pool, opts.migrations ?? PG_MIGRATIONS, where).then(
     () => undefined,
     (e: unknown) => {
@@ -36,7 +40,7 @@ export function createPostgresStore(url: string, opts: PgOpenOptions = {}): Post
       throw new FatalError('REEF_STATE_OPEN', `cannot open state store ${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     },
   );
-  return new PostgresStore(pool, where, url, ready);
+  return new PostgresStore(pool, where, url, ready, newPool(1));
 }
 
 /** Connects and migrates; rejects with REEF_STATE_OPEN / REEF_STATE_TOO_NEW (and closes the pool) on failure. */

@@ -10,7 +10,7 @@ import { FatalError } from '../../errors/index.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
   EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
-  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange, StoreHealth,
+  NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreChange, StoreHealth, WriteBatch,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
 import { survivesCut } from './errors.js';
@@ -23,7 +23,8 @@ import {
 import { specHash } from '../sqlite/spec-hash.js';
 import { pgStateError } from './errors.js';
 import { ChangeListener } from './listen.js';
-import { patchStatements } from './patch-columns.js';
+import { addPatches } from './patch-columns.js';
+import { OneStatement } from './one-statement.js';
 
 export const DEFAULT_EVENT_LIMIT = 1000;
 /** how long the health check waits for the database to answer */
@@ -41,7 +42,11 @@ export class PostgresStore implements Store {
    * `where` is the redacted URL, for messages. `ready` is the schema migration: every query waits for it, so
    * the store can be handed out at once and a failed open surfaces (REEF_STATE_OPEN) at the first use.
    */
-  constructor(readonly pool: pg.Pool, readonly where: string, private readonly url: string, ready: Promise<void>) {
+  /**
+   * `leasePool` is a small pool of its own for lease renewals and heartbeats: behind the main pool's queue of
+   * writes (thousands of instances deploying), a renewal could wait past its lease's time and lose it.
+   */
+  constructor(readonly pool: pg.Pool, readonly where: string, private readonly url: string, ready: Promise<void>, private readonly leasePool: pg.Pool = pool) {
     this.ready = ready;
     this.ready.catch(() => {}); // observed by whoever queries first
   }
@@ -144,38 +149,40 @@ export class PostgresStore implements Store {
 
   async insertInstances(recs: InstanceRecord[], fence?: Fence): Promise<void> {
     if (recs.length === 0) return;
-    await this.tx(`insert of ${recs.length} instances`, fence, async (c) => {
-      for (let i = 0; i < recs.length; i += CHUNK) {
-        const rows = recs.slice(i, i + CHUNK).map(instanceToRow);
-        const col = <K extends keyof InstanceRow>(k: K) => rows.map((r) => r[k]);
-        await c.query(`INSERT INTO instances (id, infra_id, node, impl_index, driver, endpoint, ref_json, state, snapshot_json,
-                       machine_version, addresses_json, attempts, last_error_json, destroy_reason, generation, created_at, updated_at, ready_at)
-                       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::text[],
-                       $9::text[], $10::int4[], $11::text[], $12::int4[], $13::text[], $14::text[], $15::int4[], $16::int8[], $17::int8[], $18::int8[])`,
-        [col('id'), col('infra_id'), col('node'), col('impl_index'), col('driver'), col('endpoint'), col('ref_json'), col('state'),
-          col('snapshot_json'), col('machine_version'), col('addresses_json'), col('attempts'), col('last_error_json'),
-          col('destroy_reason'), col('generation'), col('created_at'), col('updated_at'), col('ready_at')]);
-      }
-    });
+    const stmt = new OneStatement(fence);
+    for (let i = 0; i < recs.length; i += CHUNK) {
+      const rows = recs.slice(i, i + CHUNK).map(instanceToRow);
+      const cols = INSTANCE_COLUMNS.map(([name, type]) => stmt.param(rows.map((r) => r[name]), `${type}[]`));
+      stmt.write(`INSERT INTO instances (${INSTANCE_COLUMNS.map(([name]) => name).join(', ')})
+                  SELECT * FROM unnest(${cols.join(', ')}) WHERE ${stmt.guard}`);
+    }
+    await this.one(`insert of ${recs.length} instances`, stmt);
   }
 
   async updateInstance(id: string, patch: InstancePatch, fence?: Fence): Promise<void> {
-    return this.writeInstances([{ id, patch }], fence);
+    return this.writeBatch({ patches: [{ id, patch }] }, fence);
   }
 
   async writeInstances(updates: Array<{ id: string; patch: InstancePatch }>, fence?: Fence): Promise<void> {
-    if (updates.length === 0) return;
-    const what = updates.length === 1 ? `update of instance ${updates[0].id}` : `update of ${updates.length} instances`;
-    let statements;
+    return this.writeBatch({ patches: updates }, fence);
+  }
+
+  async writeBatch(batch: WriteBatch, fence?: Fence): Promise<void> {
+    const deletions = batch.deletions ?? [];
+    const events = batch.events ?? [];
+    const gone = new Set(deletions);
+    const patches = (batch.patches ?? []).filter((u) => !gone.has(u.id));
+    const what = describeBatch(patches, deletions, events);
+    const stmt = new OneStatement(fence);
     try {
-      statements = patchStatements(updates);
+      addPatches(stmt, patches);
     } catch (e) {
       throw pgStateError('REEF_STATE_WRITE', this.where, what, e);
     }
-    if (statements.length === 0) return;
-    await this.tx(what, fence, async (c) => {
-      for (const s of statements) await c.query(s.sql, s.params);
-    });
+    if (deletions.length) stmt.write(`DELETE FROM instances WHERE id = ANY(${stmt.param(deletions, 'text[]')}) AND ${stmt.guard}`);
+    addEvents(stmt, events);
+    if (stmt.empty) return;
+    await this.one(what, stmt);
   }
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
@@ -189,23 +196,11 @@ export class PostgresStore implements Store {
   }
 
   async deleteInstance(id: string, fence?: Fence): Promise<void> {
-    await this.tx(`delete of instance ${id}`, fence, (c) => c.query('DELETE FROM instances WHERE id = $1', [id]));
+    return this.writeBatch({ deletions: [id] }, fence);
   }
 
   async appendEvents(events: NewEvent[], fence?: Fence): Promise<void> {
-    if (events.length === 0) return;
-    await this.tx(`append of ${events.length} events`, fence, async (c) => {
-      for (let i = 0; i < events.length; i += CHUNK) {
-        const rows = events.slice(i, i + CHUNK).map(eventToRow);
-        const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
-        // WITH ORDINALITY keeps the batch's order in seq
-        await c.query(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
-                       SELECT t, i, n, s, k, f, o, m, d FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[],
-                       $6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS v(t, i, n, s, k, f, o, m, d, ord) ORDER BY ord`,
-        [col('time'), col('infra'), col('node'), col('instance'), col('kind'), col('from_state'), col('to_state'), col('message'), col('data_json')]);
-      }
-      for (const infra of new Set(events.map((e) => e.infra))) await notify(c, 'reef_events', infra);
-    });
+    return this.writeBatch({ events }, fence);
   }
 
   async listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]> {
@@ -259,6 +254,22 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** One UPDATE on the lease connection (not queued behind the pool's writes): see leasePool. */
+  async renewLeases(holder: string, infraIds: string[], ttlMs: number, now: number): Promise<Map<string, number>> {
+    const renewed = new Map<string, number>();
+    if (infraIds.length === 0) return renewed;
+    await this.ready;
+    try {
+      const rows = (await this.leasePool.query<{ infra_id: string; epoch: number }>(
+        'UPDATE leases SET expires_at = $1 WHERE holder = $2 AND infra_id = ANY($3::text[]) RETURNING infra_id, epoch',
+        [now + ttlMs, holder, infraIds])).rows;
+      for (const r of rows) renewed.set(r.infra_id, r.epoch);
+      return renewed;
+    } catch (e) {
+      throw pgStateError('REEF_STATE_WRITE', this.where, `renewal of ${infraIds.length} leases`, e);
+    }
+  }
+
   async releaseLease(infraId: string, holder: string): Promise<void> {
     await this.q(`release of lease ${infraId}`, 'DELETE FROM leases WHERE infra_id = $1 AND holder = $2', [infraId, holder], 'REEF_STATE_WRITE');
   }
@@ -282,7 +293,7 @@ export class PostgresStore implements Store {
 
   async heartbeat(replica: string, ttlMs: number, now: number): Promise<void> {
     await this.q(`heartbeat of ${replica}`, `INSERT INTO replicas (id, expires_at) VALUES ($1, $2)
-                 ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`, [replica, now + ttlMs], 'REEF_STATE_WRITE');
+                 ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`, [replica, now + ttlMs], 'REEF_STATE_WRITE', this.leasePool);
   }
 
   async leaveReplicas(replica: string): Promise<void> {
@@ -318,16 +329,26 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.listener?.close();
-    await this.pool.end().catch(() => {});
+    await Promise.all([this.pool.end().catch(() => {}), this.leasePool.end().catch(() => {})]);
   }
 
-  private async q<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = [], code: 'REEF_STATE_READ' | 'REEF_STATE_WRITE' = 'REEF_STATE_READ'): Promise<R[]> {
+  private async q<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = [], code: 'REEF_STATE_READ' | 'REEF_STATE_WRITE' = 'REEF_STATE_READ', pool = this.pool): Promise<R[]> {
     await this.ready;
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      return (await pool.query<R>(sql, params)).rows;
     } catch (e) {
       throw pgStateError(code, this.where, what, e);
     }
+  }
+
+  /** Runs a OneStatement (autocommit); a fenced one that found the lease no longer its own throws LEASE_LOST. */
+  private async one(what: string, stmt: OneStatement): Promise<void> {
+    const rows = await this.q<{ holder: string | null; epoch: number | null }>(what, stmt.sql(), stmt.params, 'REEF_STATE_WRITE');
+    const fence = stmt.fence;
+    if (!fence) return;
+    const { holder, epoch } = rows[0];
+    const why = fenceProblem(holder === null || epoch === null ? undefined : { holder, epoch, expires_at: 0 }, fence);
+    if (why) throw leaseLost(fence, why);
   }
 
   /** One transaction on one connection; with a fence, the lease row is checked (and locked FOR SHARE) first. */
@@ -361,6 +382,33 @@ async function checkFence(c: Q, fence: Fence): Promise<void> {
   await c.query(`INSERT INTO lease_audit (infra_id, epoch, holder, writes, first_at, last_at) VALUES ($1, $2, $3, 1, $4, $4)
                  ON CONFLICT (infra_id, epoch, holder) DO UPDATE SET writes = lease_audit.writes + 1, last_at = excluded.last_at`,
   [fence.infraId, fence.epoch, fence.holder, now]);
+}
+
+const INSTANCE_COLUMNS: ReadonlyArray<readonly [keyof InstanceRow, string]> = [
+  ['id', 'text'], ['infra_id', 'text'], ['node', 'text'], ['impl_index', 'int4'], ['driver', 'text'], ['endpoint', 'text'],
+  ['ref_json', 'text'], ['state', 'text'], ['snapshot_json', 'text'], ['machine_version', 'int4'], ['addresses_json', 'text'],
+  ['attempts', 'int4'], ['last_error_json', 'text'], ['destroy_reason', 'text'], ['generation', 'int4'], ['created_at', 'int8'],
+  ['updated_at', 'int8'], ['ready_at', 'int8'],
+];
+
+/** Events in CHUNK-row INSERTs (WITH ORDINALITY keeps the batch's order in seq), and a NOTIFY per infra. */
+function addEvents(stmt: OneStatement, events: NewEvent[]): void {
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const rows = events.slice(i, i + CHUNK).map(eventToRow);
+    const col = (k: keyof (typeof rows)[number], type: string) => stmt.param(rows.map((r) => r[k]), `${type}[]`);
+    stmt.write(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
+                SELECT t, i, n, s, k, f, o, m, d FROM unnest(${col('time', 'int8')}, ${col('infra', 'text')}, ${col('node', 'text')},
+                ${col('instance', 'text')}, ${col('kind', 'text')}, ${col('from_state', 'text')}, ${col('to_state', 'text')},
+                ${col('message', 'text')}, ${col('data_json', 'text')}) WITH ORDINALITY AS v(t, i, n, s, k, f, o, m, d, ord)
+                WHERE ${stmt.guard} ORDER BY ord`);
+  }
+  for (const infra of new Set(events.map((e) => e.infra))) stmt.notifyOn('reef_events', infra);
+}
+
+function describeBatch(patches: unknown[], deletions: unknown[], events: unknown[]): string {
+  const parts = [[patches.length, 'instance update'], [deletions.length, 'deletion'], [events.length, 'event']] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+  return `write of ${said.join(', ') || 'nothing'}`;
 }
 
 /** Delivered to listeners when the transaction commits (and not at all if it rolls back). */

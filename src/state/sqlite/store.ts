@@ -10,7 +10,7 @@ import { FatalError, TransientError } from '../../errors/index.js';
 import type { Logger } from '../../util/log.js';
 import type { Implementation, InfraSpec } from '../../spec/types.js';
 import type {
-  EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent,
+  EventRecord, Fence, InfraListing, InfraRecord, InfraStatus, InstancePatch, InstanceRecord, Lease, LeaseAuditRecord, NewEvent, WriteBatch,
   NodeRecord, PutInfraResult, ReplicaRecord, ScaleVictim, Store, StoreHealth,
 } from '../store.js';
 import { leaseLost } from '../fenced.js';
@@ -187,17 +187,33 @@ export class SqliteStore implements Store {
     return rows.map(instanceFromRow);
   }
 
+  async writeBatch(batch: WriteBatch, fence?: Fence): Promise<void> {
+    const deletions = batch.deletions ?? [];
+    const events = batch.events ?? [];
+    const gone = new Set(deletions);
+    const patches = (batch.patches ?? []).filter((u) => !gone.has(u.id));
+    if (patches.length === 0 && deletions.length === 0 && events.length === 0) return;
+    this.fenced(`write of ${patches.length} instance updates, ${deletions.length} deletions, ${events.length} events`, fence, () => {
+      for (const u of patches) this.patcher.apply(u.id, u.patch);
+      const del = this.sql('DELETE FROM instances WHERE id = ?');
+      for (const id of deletions) del.run(id);
+      if (events.length) this.insertEvents(events);
+    });
+  }
+
   async deleteInstance(id: string, fence?: Fence): Promise<void> {
     this.fenced(`delete of instance ${id}`, fence, () => this.sql('DELETE FROM instances WHERE id = ?').run(id));
   }
 
   async appendEvents(events: NewEvent[], fence?: Fence): Promise<void> {
     if (events.length === 0) return;
-    this.fenced(`append of ${events.length} events`, fence, () => {
-      const insert = this.sql(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
-                               VALUES (@time, @infra, @node, @instance, @kind, @from_state, @to_state, @message, @data_json)`);
-      for (const e of events) insert.run(eventToRow(e));
-    });
+    this.fenced(`append of ${events.length} events`, fence, () => this.insertEvents(events));
+  }
+
+  private insertEvents(events: NewEvent[]): void {
+    const insert = this.sql(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
+                             VALUES (@time, @infra, @node, @instance, @kind, @from_state, @to_state, @message, @data_json)`);
+    for (const e of events) insert.run(eventToRow(e));
   }
 
   async listEvents(q: { infra?: string; afterSeq?: number; limit?: number }): Promise<EventRecord[]> {
@@ -245,6 +261,19 @@ export class SqliteStore implements Store {
                 epoch = excluded.epoch`).run(infraId, holder, now + ttlMs, epoch);
       return { infraId, holder, epoch, expiresAt: now + ttlMs };
     }));
+  }
+
+  async renewLeases(holder: string, infraIds: string[], ttlMs: number, now: number): Promise<Map<string, number>> {
+    const renewed = new Map<string, number>();
+    if (infraIds.length === 0) return renewed;
+    this.write(`renewal of ${infraIds.length} leases`, () => this.immediate(() => {
+      const renew = this.sql('UPDATE leases SET expires_at = ? WHERE infra_id = ? AND holder = ? RETURNING epoch');
+      for (const id of infraIds) {
+        const row = renew.get(now + ttlMs, id, holder) as { epoch: number } | undefined;
+        if (row) renewed.set(id, row.epoch);
+      }
+    }));
+    return renewed;
   }
 
   async listLeases(): Promise<Array<Lease & { epoch: number }>> {
