@@ -142,10 +142,28 @@ export function ticksBetween(file: string, from: number, to: number): number[] {
   if (error) throw new Error(error[1]);
   const out: number[] = [];
   for (const line of text.split('\n')) {
+    if (line.startsWith('loop ')) continue;
     const [end, ms] = line.split(' ').map(Number);
     if (end >= from && end <= to) out.push(ms);
   }
   return out;
+}
+
+/** The event loop's longest delay (ms) a replica's probe saw in [from, to]. */
+export function loopDelayMax(file: string, from: number, to: number): number | null {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  let max: number | null = null;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('loop ')) continue;
+    const [, end, ms] = line.split(' ').map(Number);
+    if (end >= from && end <= to) max = Math.max(max ?? 0, ms);
+  }
+  return max;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -24,6 +24,7 @@ export function scaleOutTables(s: ScaleOutResult): string[] {
     row('steady tick per replica, median (ms)', (r) => perReplica(r, (p) => f(p.tickMedianMs, 1)));
     row('steady tick per replica, p95 (ms)', (r) => perReplica(r, (p) => f(p.tickP95Ms, 1)));
     row('peak RSS per replica (MB)', (r) => perReplica(r, (p) => f(p.peakRssMb)));
+    row('longest event-loop stall in the deploy (ms)', (r) => perReplica(r, (p) => f(p.deployLoopDelayMaxMs)));
     row('instances in the clouds at the end', (r) => String(r.cloudInstances));
     out.push(t.toString());
     const k = s.compare.find((r) => r.takeOver)?.takeOver;
@@ -42,6 +43,7 @@ export function scaleOutTables(s: ScaleOutResult): string[] {
     t.push(['infras held per replica', perReplica(b, (p) => String(p.infrasHeld)), ref ? perReplica(ref, (p) => String(p.infrasHeld)) : '']);
     t.push(['steady tick per replica, median / p95 (ms)', perReplica(b, (p) => `${f(p.tickMedianMs, 1)}/${f(p.tickP95Ms, 1)}`), ref ? perReplica(ref, (p) => `${f(p.tickMedianMs, 1)}/${f(p.tickP95Ms, 1)}`) : '']);
     t.push(['peak RSS per replica (MB)', perReplica(b, (p) => f(p.peakRssMb)), ref ? perReplica(ref, (p) => f(p.peakRssMb)) : '']);
+    t.push(['longest event-loop stall in the deploy (ms)', perReplica(b, (p) => f(p.deployLoopDelayMaxMs)), ref ? perReplica(ref, (p) => f(p.deployLoopDelayMaxMs)) : '']);
     t.push(['instances in the clouds at the end', String(b.cloudInstances), ref ? String(ref.cloudInstances) : '']);
     out.push(t.toString());
   }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDummyCloud } from '../../src/reconcilers/dummy/index.js';
 import { median, percentile } from '../lib/child.js';
-import { Replica, sleep, ticksBetween } from './replica.js';
+import { loopDelayMax, Replica, sleep, ticksBetween } from './replica.js';
 import { scaleOutInfras } from './spec-yaml.js';
 import { watchStore, type StoreWatch } from './store-watch.js';
 
@@ -29,7 +29,11 @@ export interface ConfigOptions {
   progress(msg: string): void;
 }
 
-export interface ReplicaFigures { peakRssMb: number | null; infrasHeld: number; tickMedianMs: number | null; tickP95Ms: number | null; ticks: number }
+export interface ReplicaFigures {
+  peakRssMb: number | null; infrasHeld: number; tickMedianMs: number | null; tickP95Ms: number | null; ticks: number;
+  /** the event loop's longest stall during the deploy (a lease renewal waits at least that long) */
+  deployLoopDelayMaxMs: number | null;
+}
 
 export interface TakeOver {
   kills: number; leaseTtlS: number; allMs: number[]; firstMs: number[]; medianMs: number; maxMs: number;
@@ -103,6 +107,7 @@ export async function runConfig(o: ConfigOptions): Promise<ConfigResult> {
         tickMedianMs: ticks.length ? median(ticks) : null,
         tickP95Ms: ticks.length ? percentile(ticks, 95) : null,
         ticks: ticks.length,
+        deployLoopDelayMaxMs: loopDelayMax(r.opts.ticksFile, t0, t0 + readyMs),
       };
     });
 

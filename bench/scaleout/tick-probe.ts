@@ -1,10 +1,12 @@
 /**
  * Loaded into a `reef serve` replica with `node --import` (the bench's only change to the process): times every
  * reconcile tick of every infra the replica holds by wrapping TickQueue's run step, the one place a tick starts
- * and ends, and appends "end-time-ms duration-ms" lines to $REEF_BENCH_TICKS twice a second. The module is the
+ * and ends, and appends "end-time-ms duration-ms" lines to $REEF_BENCH_TICKS twice a second, with the event
+ * loop's longest delay in that half second. The module is the
  * one reef itself loads (same file URL), so the wrap applies to every runtime the replica starts.
  */
 import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TickQueue } from '../../src/controller/tick-queue.js';
 
 const out = process.env.REEF_BENCH_TICKS;
@@ -25,7 +27,12 @@ if (out) {
         lines.push(`${Date.now()} ${(performance.now() - t0).toFixed(3)}`);
       }
     };
+    // the event loop's longest stall in each half second ("loop END-TIME MAX-MS"): what a lease renewal waits for
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     const flush = () => {
+      if (delay.count > 0) lines.push(`loop ${Date.now()} ${(delay.max / 1e6).toFixed(1)}`);
+      delay.reset();
       if (lines.length === 0) return;
       appendFileSync(out, `${lines.join('\n')}\n`);
       lines = [];

@@ -150,11 +150,12 @@ export class PostgresStore implements Store {
   async insertInstances(recs: InstanceRecord[], fence?: Fence): Promise<void> {
     if (recs.length === 0) return;
     const stmt = new OneStatement(fence);
+    const names = INSTANCE_COLUMNS.map(([name]) => name).join(', ');
+    const shape = INSTANCE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
     for (let i = 0; i < recs.length; i += CHUNK) {
-      const rows = recs.slice(i, i + CHUNK).map(instanceToRow);
-      const cols = INSTANCE_COLUMNS.map(([name, type]) => stmt.param(rows.map((r) => r[name]), `${type}[]`));
-      stmt.write(`INSERT INTO instances (${INSTANCE_COLUMNS.map(([name]) => name).join(', ')})
-                  SELECT * FROM unnest(${cols.join(', ')}) WHERE ${stmt.guard}`);
+      const rows = JSON.stringify(recs.slice(i, i + CHUNK).map(instanceToRow));
+      stmt.write(`INSERT INTO instances (${names}) SELECT ${names} FROM json_to_recordset(${stmt.param(rows, 'json')}) AS v(${shape})
+                  WHERE ${stmt.guard}`);
     }
     await this.one(`insert of ${recs.length} instances`, stmt);
   }
@@ -391,15 +392,14 @@ const INSTANCE_COLUMNS: ReadonlyArray<readonly [keyof InstanceRow, string]> = [
   ['updated_at', 'int8'], ['ready_at', 'int8'],
 ];
 
-/** Events in CHUNK-row INSERTs (WITH ORDINALITY keeps the batch's order in seq), and a NOTIFY per infra. */
+/** Events in CHUNK-row INSERTs (ord keeps the batch's order in seq), and a NOTIFY per infra. */
 function addEvents(stmt: OneStatement, events: NewEvent[]): void {
   for (let i = 0; i < events.length; i += CHUNK) {
-    const rows = events.slice(i, i + CHUNK).map(eventToRow);
-    const col = (k: keyof (typeof rows)[number], type: string) => stmt.param(rows.map((r) => r[k]), `${type}[]`);
+    const rows = JSON.stringify(events.slice(i, i + CHUNK).map((e, ord) => ({ ...eventToRow(e), ord })));
     stmt.write(`INSERT INTO events (time, infra, node, instance, kind, from_state, to_state, message, data_json)
-                SELECT t, i, n, s, k, f, o, m, d FROM unnest(${col('time', 'int8')}, ${col('infra', 'text')}, ${col('node', 'text')},
-                ${col('instance', 'text')}, ${col('kind', 'text')}, ${col('from_state', 'text')}, ${col('to_state', 'text')},
-                ${col('message', 'text')}, ${col('data_json', 'text')}) WITH ORDINALITY AS v(t, i, n, s, k, f, o, m, d, ord)
+                SELECT time, infra, node, instance, kind, from_state, to_state, message, data_json
+                FROM json_to_recordset(${stmt.param(rows, 'json')}) AS v(time int8, infra text, node text, instance text, kind text,
+                from_state text, to_state text, message text, data_json text, ord int4)
                 WHERE ${stmt.guard} ORDER BY ord`);
   }
   for (const infra of new Set(events.map((e) => e.infra))) stmt.notifyOn('reef_events', infra);
