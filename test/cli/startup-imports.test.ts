@@ -58,6 +58,25 @@ describe('CLI start-up', () => {
     expect(p.status, p.stderr).toBe(0);
     const got = JSON.parse(p.stderr.split('\n').find((l) => l.startsWith('LOADED '))!.slice('LOADED '.length)) as string[];
     expect(got).toEqual(expect.arrayContaining(['dockerode', 'docker-modem']));
-    expect(got.filter((p) => ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'].includes(p))).toEqual([]);
+    expect(got.filter((p) => ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'].includes(p))).toEqual([]);
+  });
+
+  it("docker-modem's ssh transport, deferred by the docker driver, loads and works on its first use", () => {
+    const driver = join(ROOT, 'dist', 'src', 'reconcilers', 'docker', 'index.js');
+    const transport = join(ROOT, 'dist', 'src', 'reconcilers', 'docker', 'lazy-ssh-transport.js');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { Agent } from 'node:http';
+      await import(${JSON.stringify(driver)});
+      const { SSH_TRANSPORT } = await import(${JSON.stringify(transport)});
+      const require = createRequire(import.meta.url);
+      const ssh2Loaded = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/ssh2/'));
+      const before = ssh2Loaded();
+      // what docker-modem's dial does for an ssh:// engine: require('./ssh')(options) gives the http agent
+      const agent = require(SSH_TRANSPORT)({ host: '127.0.0.1', port: 1 });
+      process.stdout.write(JSON.stringify({ before, after: ssh2Loaded(), agent: agent instanceof Agent }));`;
+    const p = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout)).toEqual({ before: false, after: true, agent: true });
   });
 });

@@ -6,11 +6,14 @@
  * dockerode 5), and are typed with dockerode's types.
  */
 import { createRequire } from 'node:module';
-import Modem from 'docker-modem';
+import type Modem from 'docker-modem';
 import type Docker from 'dockerode';
 import type { DockerConnection } from './endpoint.js';
+import { deferSshTransport } from './lazy-ssh-transport.js';
 
 const require = createRequire(import.meta.url);
+deferSshTransport(); // before docker-modem loads
+const DockerModem = require('docker-modem') as typeof Modem;
 // dockerode has no `exports` map: these are its own modules, loaded without lib/docker.js
 const Container = require('dockerode/lib/container.js') as new (modem: Modem, id: string) => Docker.Container;
 const Image = require('dockerode/lib/image.js') as new (modem: Modem, name: string) => Docker.Image;
@@ -22,7 +25,7 @@ export class DockerEngine {
   readonly modem: Modem;
 
   constructor(connection: DockerConnection) {
-    this.modem = new Modem(connection);
+    this.modem = new DockerModem(connection);
     this.modem.Promise = Promise; // Container and Image build their promises with it (as dockerode's constructor sets)
   }
 
