@@ -2,7 +2,7 @@
  * Reconciles one infra. Each reconcile: re-read desired state (desired-state.ts), observe the clouds (one list()
  * per endpoint, observe.ts), note endpoint outages (endpoint-outages.ts), feed the machines what changed
  * (observation-feed.ts), run plan() on what plan-input.ts gathers, carry out its actions (actuator.ts), publish the
- * status and say when to come back (requeue.ts). Reconciles are run by the tick queue (tick-queue.ts), asked for
+ * status and say when to come back (requeue.ts). Ready instances are health-checked by health-rounds.ts. Reconciles are run by the tick queue (tick-queue.ts), asked for
  * by machine transitions that matter to plan (instance-recorder.ts), cloud events (watch) and its timer.
  */
 import type { Observation } from '../reconcilers/driver.js';
@@ -34,6 +34,8 @@ import { RecentlyGone, feedListed, feedPushed, untrackedOf } from './observation
 import { planInputOf } from './plan-input.js';
 import { HostKeys } from './host-keys.js';
 import { TransientError } from '../errors/index.js';
+import { HealthRounds } from './health-rounds.js';
+import { topState } from './instance/state-of.js';
 
 export interface RuntimeDeps {
   store: Store;
@@ -53,6 +55,7 @@ export class InfraRuntime {
   private readonly endpoints: EndpointPool;
   private readonly fleet: Fleet;
   private readonly recorder: InstanceRecorder;
+  private readonly health: HealthRounds;
   private readonly outages: EndpointOutages;
   private readonly actuator: Actuator;
   private readonly recentlyGone: RecentlyGone;
@@ -101,7 +104,13 @@ export class InfraRuntime {
       machine, clock, log: this.log, healthIntervalS: options.healthIntervalS,
       implementationOf: (rec) => this.desired.implementationOf(rec),
       nodeHash: (node) => this.desired.hashOf(node),
-      onSnapshot: (t, s) => this.recorder.onSnapshot(t, s),
+      onSnapshot: (t, s) => {
+        this.recorder.onSnapshot(t, s);
+        this.health.note(t, topState(s) === 'ready');
+      },
+    });
+    this.health = new HealthRounds({
+      fleet: () => this.fleet, clock, rand: options.rand, log: this.log, check: (c, signal) => effects.checkHealth(c, signal), signal: this.abort.signal,
     });
     this.actuator = new Actuator({
       store: deps.store, desired: this.desired, fleet: this.fleet, endpoints: this.endpoints, writer: this.writer,
@@ -160,6 +169,7 @@ export class InfraRuntime {
     this.abort.abort(new TransientError('REEF_ABORTED', `reconciling ${this.id} stopped`));
     for (const fn of this.stopListeners) fn();
     this.queue.stop();
+    this.health.stop();
     this.endpoints.stop();
     this.fleet.stop();
     await this.writer.flush().catch(() => {});

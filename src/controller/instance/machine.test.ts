@@ -137,20 +137,28 @@ describe('instance machine', () => {
     expect(actor.getSnapshot().context.lastError?.message).toContain('port 80 on 10.0.0.1: connection refused');
   });
 
-  it('ready → unhealthy → failed after the health timeout; recovers if checks pass again in time', async () => {
+  it('ready → unhealthy on a failed routine check → failed after the health timeout; recovers if checks pass again in time', async () => {
     const clock = new SimulatedClock();
     let probes = ok;
-    const { effects } = fakeEffects({ checkHealth: async () => probes });
+    const { effects, calls } = fakeEffects({ checkHealth: async () => probes });
     const actor = start(effects, clock, { healthTimeoutMs: 30_000 });
     await flush();
     actor.send({ type: 'instance.observed', observation: running });
     await flush();
-    probes = bad;
-    clock.increment(10_000); await flush();
+    const checksToReady = calls.check;
+    // routine checks of a ready instance run outside the machine (health-rounds.ts): no timer of its own
+    clock.increment(60_000); await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    expect(calls.check).toBe(checksToReady);
+    actor.send({ type: 'instance.check-failed', output: bad });
     expect(topState(actor.getSnapshot())).toBe('unhealthy');
+    expect(actor.getSnapshot().context.lastError?.message).toContain('connection refused');
     probes = ok;
     clock.increment(10_000); await flush();
     expect(topState(actor.getSnapshot())).toBe('ready');
+    actor.send({ type: 'instance.check-failed', error: new TransientError('REEF_PROBE', 'probe timed out') });
+    expect(topState(actor.getSnapshot())).toBe('unhealthy');
+    expect(actor.getSnapshot().context.lastError?.message).toBe('probe timed out');
     probes = bad;
     for (let i = 0; i < 6; i++) { clock.increment(10_000); await flush(); }
     expect(topState(actor.getSnapshot())).toBe('failed');

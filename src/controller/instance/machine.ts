@@ -174,11 +174,9 @@ export const instanceMachine = setup({
       entry: 'recordReady',
       initial: 'idle',
       states: {
-        idle: {
-          after: { healthInterval: 'probing' },
-          // re-arm the interval: a restart must not health-check every ready instance at the same moment
-          on: { 'instance.resume': { target: 'idle', reenter: true } },
-        },
+        // routine checks run outside the machine (health-rounds.ts): one that passes costs no transition
+        idle: {},
+        // only snapshots of an older reef, written mid-check, are in here
         probing: {
           invoke: {
             src: 'checkHealth',
@@ -193,6 +191,10 @@ export const instanceMachine = setup({
       },
       on: {
         'instance.observed': { guard: 'isDeadOrGone', target: 'failed', actions: 'recordVanished' },
+        'instance.check-failed': [
+          { guard: ({ event }) => event.error !== undefined, target: 'unhealthy', actions: ['recordError', 'recordUnhealthy'] },
+          { target: 'unhealthy', actions: ['recordProbes', 'recordUnhealthy'] },
+        ],
       },
     },
     unhealthy: {

@@ -54,7 +54,9 @@ export type InstanceEvent =
   /** sent once after a restore from a snapshot: timers are not persisted, so waiting states re-arm */
   | { type: 'instance.resume' }
   /** its cloud endpoint did not answer for this long: the time does not count against the health_check timeout */
-  | { type: 'instance.extend'; ms: number };
+  | { type: 'instance.extend'; ms: number }
+  /** a routine check of a ready instance failed (health-rounds.ts runs them outside the machine): probes or error */
+  | { type: 'instance.check-failed'; output?: Probe[]; error?: unknown };
 
 /** The effects a machine needs, injected by the composition root (fakes in tests). Each honours `signal`. */
 export interface InstanceEffects {
