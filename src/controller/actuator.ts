@@ -40,6 +40,20 @@ export interface ActuatorDeps {
   placements(): Array<{ resource: ResourceSection; endpoint: string }>;
 }
 
+/** instances whose machines start in one go: between slices the event loop runs timers (lease renewals) and I/O */
+const SLICE = 100;
+
+/**
+ * Calls `fn` for each item, yielding to the event loop after every SLICE: starting a thousand machines at once
+ * held a replica's loop for seconds (33 infras starting together), long enough for its leases to lose trust.
+ */
+export async function inSlices<T>(items: T[], fn: (item: T) => void): Promise<void> {
+  for (let i = 0; i < items.length; i += SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const item of items.slice(i, i + SLICE)) fn(item);
+  }
+}
+
 export class Actuator {
   /** resource ids whose collection is in flight */
   readonly collecting = new Set<string>();
@@ -78,7 +92,8 @@ export class Actuator {
     if (created.length === 0) return;
     // intent before effect: the rows are committed before any machine may call a cloud
     await this.deps.store.insertInstances(created);
-    for (const rec of created) this.deps.fleet.track(rec);
+    // a runtime stopped meanwhile starts no more machines (its rows stay for whoever reconciles next)
+    await inSlices(created, (rec) => this.deps.signal.aborted || this.deps.fleet.track(rec));
   }
 
   /** Marks a tracked instance for destruction (in the row, so a restart keeps the reason) and tells its machine. */

@@ -27,7 +27,7 @@ import { Fleet } from './fleet.js';
 import { TickQueue } from './tick-queue.js';
 import type { NextRun, ReconcileResult } from './requeue.js';
 import { DesiredState } from './desired-state.js';
-import { Actuator } from './actuator.js';
+import { Actuator, inSlices } from './actuator.js';
 import { InstanceRecorder } from './instance-recorder.js';
 import { EndpointOutages } from './endpoint-outages.js';
 import { RecentlyGone, feedListed, feedPushed, untrackedOf } from './observation-feed.js';
@@ -151,12 +151,11 @@ export class InfraRuntime {
    * credentials are loaded, or the repeated call would fail for want of them and the instance would be replaced,
    * leaving what the first call launched behind.
    */
-  private resumeMachines(): void {
+  private async resumeMachines(): Promise<void> {
     if (!this.toResume) return;
-    for (const rec of this.toResume) {
-      this.fleet.track(rec, rec.snapshot && rec.machineVersion === MACHINE_VERSION ? rec.snapshot : undefined);
-    }
+    const rows = this.toResume;
     this.toResume = undefined;
+    await inSlices(rows, (rec) => this.stopped || this.fleet.track(rec, rec.snapshot && rec.machineVersion === MACHINE_VERSION ? rec.snapshot : undefined));
   }
 
   /**
@@ -214,7 +213,8 @@ export class InfraRuntime {
     if (this.stopped) return { kind: 'done' };
     this.auth.refresh(this.desired.infra.authPath, this.desired.generation);
     await this.loadDrivers();
-    this.resumeMachines();
+    await this.resumeMachines();
+    if (this.stopped) return { kind: 'done' };
     const observed = await this.observe();
     if (this.stopped) return { kind: 'done' };
     const now = this.deps.clock.now();
