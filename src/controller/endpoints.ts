@@ -99,6 +99,11 @@ export class EndpointPool {
     }
   }
 
+  /** A watch was opened on the endpoint (it reconnects and re-lists by itself when its stream drops). */
+  watching(key: string): boolean {
+    return this.watched.has(key);
+  }
+
   stop(): void {
     for (const stop of this.unwatch.splice(0)) stop();
     this.watched.clear();

@@ -33,6 +33,7 @@ import { EndpointOutages } from './endpoint-outages.js';
 import { RecentlyGone, feedListed, feedPushed, untrackedOf } from './observation-feed.js';
 import { planInputOf } from './plan-input.js';
 import { HostKeys } from './host-keys.js';
+import { ListCadence, busyEndpoints } from './list-cadence.js';
 import { TransientError } from '../errors/index.js';
 import { HealthRounds } from './health-rounds.js';
 import { topState } from './instance/state-of.js';
@@ -59,6 +60,7 @@ export class InfraRuntime {
   private readonly outages: EndpointOutages;
   private readonly actuator: Actuator;
   private readonly recentlyGone: RecentlyGone;
+  private readonly cadence: ListCadence;
   private readonly log: Logger;
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
   private readonly stopListeners = new Set<() => void>();
@@ -84,6 +86,7 @@ export class InfraRuntime {
     const event = (e: Omit<NewEvent, 'time' | 'infra'>) => this.event(e);
     const requestTick = () => this.requestTick();
     this.recentlyGone = new RecentlyGone(clock);
+    this.cadence = new ListCadence(options.pollMs);
     this.outages = new EndpointOutages({ fleet: () => this.fleet, writer: this.writer, log: this.log, event });
     this.recorder = new InstanceRecorder({
       fleet: () => this.fleet, writer: this.writer, clock, log: this.log, event, requestTick, recentlyGone: this.recentlyGone,
@@ -262,11 +265,16 @@ export class InfraRuntime {
   private async observe(): Promise<ObservedCloud> {
     const targets = this.endpoints.targets(this.desired.spec, this.recorder.placements());
     this.endpoints.watch(targets, this.id, (o) => this.onPushedObservation(o));
-    return observeEndpoints(targets, this.id, {
+    const now = this.deps.clock.now();
+    const busy = busyEndpoints(this.fleet.all());
+    const toList = targets.filter((t) => this.cadence.shouldList({ key: t.key, watched: this.endpoints.watching(t.key), now }, busy));
+    const observed = await observeEndpoints(toList, this.id, {
       driver: (type) => this.endpoints.driver(type),
       limiter: (key) => this.endpoints.limiter(key),
       ctx: { signal: this.abort.signal, log: this.log, clock: this.deps.clock, access: this.deps.options.access },
     });
+    for (const t of toList) this.cadence.record(t.key, observed.listed.has(t.key), now);
+    return observed;
   }
 
   private onPushedObservation(o: Observation): void {
