@@ -79,12 +79,18 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
     if (!p) throw new FatalError('REEF_INSTANCE_ORPHANED', `instance ${c.instanceId} has no node in the spec`);
     return p;
   };
-  const ctxFor = (c: InstanceContext, node: string, signal: AbortSignal): CallContext => ({
-    signal,
-    clock: deps.clock,
-    access: deps.access,
-    log: deps.log.child({ node, instance: c.instanceId }),
-  });
+  const ctxFor = (c: InstanceContext, node: string, signal: AbortSignal): CallContext => {
+    // made when a driver logs, which few calls do (a routine health check of every ready instance made one each)
+    let log: Logger | undefined;
+    return {
+      signal,
+      clock: deps.clock,
+      access: deps.access,
+      get log() {
+        return (log ??= deps.log.child({ node, instance: c.instanceId }));
+      },
+    };
+  };
   const scopeFor = (c: InstanceContext, node: NodeSpec, ip?: string) =>
     makeTemplateScope({ spec: deps.spec(), node, instanceId: c.instanceId, ip, addressesOf: deps.addressesOf });
   const resourceOf = (c: InstanceContext, impl: Implementation): ResourceSection => c.rendered?.resource ?? impl.resource;
