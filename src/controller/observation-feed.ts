@@ -42,6 +42,9 @@ export function tell(t: TrackedInstance, o: Observation, now: number, always = f
   if (!always && key === t.obsKey) return;
   t.obsKey = key;
   t.obs = o;
+  // past booting, a machine reacts only to a resource that stopped, failed or is absent: telling it that one runs
+  // or is on its way would cost a full machine step for nothing (one per instance at its first listing)
+  if (o.exists && (o.phase === 'running' || o.phase === 'pending') && t.rec.state !== 'booting') return;
   t.actor.send({ type: 'instance.observed', observation: o });
 }
 
