@@ -7,6 +7,7 @@ import type { DockerResource } from '../../src/reconcilers/docker/schema.js';
 import type { CreateRequest, Observation, ReefLabels } from '../../src/reconcilers/driver.js';
 import { FatalError, TransientError } from '../../src/reconcilers/errors.js';
 import { silentLogger } from '../../src/util/log.js';
+import { EndpointLimiter } from '../../src/controller/limiter.js';
 import { BASE_IMAGE, ENDPOINT, HEALTHY_IMAGE, callContext, engine, recordWatch, removeInfra, requireEngine } from './engine.js';
 
 const INFRA = `drv-${process.pid}-${Date.now().toString(36)}`;
@@ -31,10 +32,30 @@ async function rejection(p: Promise<unknown>): Promise<FatalError | TransientErr
 beforeAll(requireEngine);
 afterAll(async () => {
   await removeInfra(INFRA);
+  await removeInfra(`${INFRA}-slot`);
   await driver.close?.();
 });
 
 describe('docker driver, real engine', () => {
+  it('create hands its endpoint slot on once the container is started, before the inspect that reads its address', async () => {
+    const limiter = new EndpointLimiter({ concurrency: 1 });
+    let createDone = false;
+    const infra = `${INFRA}-slot`;
+    const req = request('i-slot', { labels: { infra, node: 'worker', instance: 'i-slot' } });
+    const first = limiter.run((releaseSlot) => driver.create(req, { ...ctx, releaseSlot })).then((r) => {
+      createDone = true;
+      return r;
+    });
+    const second = limiter.run(async () => {
+      const whileCreating = !createDone;
+      const [c] = await engine.listContainers({ all: true, filters: { label: [`reef.infra=${infra}`] } });
+      return { whileCreating, state: c?.State };
+    });
+    expect(await second).toEqual({ whileCreating: true, state: 'running' });
+    expect((await first).addresses?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    await removeInfra(infra);
+  });
+
   it('create → running with an IP → list → idempotent create → killed out of band → destroy → gone', async () => {
     const created = await driver.create(request('i1'), ctx);
     expect(created.ref).toMatchObject({ driver: 'docker', endpoint: ENDPOINT });
