@@ -113,6 +113,20 @@ export function storeConformance(current: () => Store, rawSql: (sql: string) => 
       expect((await store.listInfras()).some(isBrokenInfra)).toBe(false);
     });
 
+    it('an event whose data does not parse is listed with a note instead of its data; the events around it are whole', async () => {
+      await store.putInfra(spec([node('worker', 1, 3)], { id: 'demo' }));
+      await store.appendEvents([1, 2, 3].map((n) => ({ time: n, infra: 'demo', kind: 'k', message: `m${n}`, data: { n } })));
+      const [, middle] = await store.listEvents({ infra: 'demo' });
+      await rawSql(`UPDATE events SET data_json = '{"secret": "s3cr' WHERE seq = ${middle.seq}`);
+      const listed = await store.listEvents({ infra: 'demo' });
+      expect(listed.map((e) => [e.message, e.data])).toEqual([
+        ['m1', { n: 1 }],
+        ['m2', { unreadable: expect.stringMatching(new RegExp(`^event ${middle.seq}: stored column data_json is not valid JSON`)) }],
+        ['m3', { n: 3 }],
+      ]);
+      expect(JSON.stringify(listed)).not.toContain('s3cr');
+    });
+
     it('an instance row whose JSON does not parse fails that infra\'s instance list alone, naming infra, instance and column', async () => {
       await store.putInfra(spec([node('worker', 1, 3)], { id: 'demo' }));
       await store.putInfra(spec([node('worker', 1, 3)], { id: 'other', name: 'other' }));

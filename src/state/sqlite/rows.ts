@@ -167,8 +167,17 @@ export function eventFromRow(r: EventRow): EventRecord {
   if (r.instance !== null) ev.instance = r.instance;
   if (r.from_state !== null) ev.from = r.from_state;
   if (r.to_state !== null) ev.to = r.to_state;
-  if (r.data_json !== null) ev.data = JSON.parse(r.data_json) as Record<string, unknown>;
+  if (r.data_json !== null) ev.data = eventData(r.seq, r.data_json);
   return ev;
+}
+
+/** An event whose data does not parse is still listed (the log goes on past it), with a note in place of its data. */
+function eventData(seq: number, text: string): Record<string, unknown> {
+  try {
+    return parseColumn<Record<string, unknown>>(`event ${seq}`, 'data_json', text);
+  } catch (e) {
+    return { unreadable: (e as Error).message };
+  }
 }
 
 export function eventToRow(e: NewEvent): Omit<EventRow, 'seq'> {
