@@ -32,10 +32,17 @@ describe('ListCadence', () => {
 });
 
 describe('busyEndpoints', () => {
-  it('names the endpoints with an instance on its way up or down', () => {
+  it('names the endpoints with an instance being created, configured or checked', () => {
     expect(busyEndpoints([rec('ready'), rec('failed'), rec('gone')])).toEqual(new Set());
-    for (const state of ['pending', 'contextualising', 'creating', 'booting', 'configuring', 'checking', 'destroying']) {
+    for (const state of ['pending', 'contextualising', 'creating', 'configuring', 'checking']) {
       expect(busyEndpoints([rec('ready'), rec(state)]), state).toEqual(new Set([KEY]));
+    }
+  });
+
+  it('leaves out an endpoint where a machine waits on an observation (booting, destroying): it is listed every tick', () => {
+    for (const state of ['booting', 'destroying']) {
+      expect(busyEndpoints([rec('creating'), rec(state)]), state).toEqual(new Set());
+      expect(busyEndpoints([rec('creating'), rec(state, 'tcp://10.0.0.5:2375')]), state).toEqual(new Set([KEY]));
     }
     expect(busyEndpoints([rec('creating', 'tcp://10.0.0.5:2375')])).toEqual(new Set(['docker|tcp://10.0.0.5:2375']));
   });
