@@ -51,6 +51,15 @@ async function hold(keeper: LeaseKeeper, id: string, ends: Array<[string, LeaseE
   return lease;
 }
 
+/** A keeper holding lease 'a', whose renewals fail from now on. */
+async function holdOneWhileTheStoreFails(): Promise<{ a: HeldLease; ends: Array<[string, LeaseEnd['kind']]> }> {
+  const keeper = new LeaseKeeper({ store, holder: 'me', ttlMs: TTL, clock, log: silentLogger() });
+  const ends: Array<[string, LeaseEnd['kind']]> = [];
+  const a = await hold(keeper, 'a', ends);
+  failing = true;
+  return { a, ends };
+}
+
 describe('LeaseKeeper', () => {
   it('renews all held leases in one call every ttl/3, and stops when none is left', async () => {
     const keeper = new LeaseKeeper({ store, holder: 'me', ttlMs: TTL, clock, log: silentLogger() });
@@ -85,10 +94,7 @@ describe('LeaseKeeper', () => {
   });
 
   it('keeps leases through failed renewals until past their time, then gives each up once', async () => {
-    const keeper = new LeaseKeeper({ store, holder: 'me', ttlMs: TTL, clock, log: silentLogger() });
-    const ends: Array<[string, LeaseEnd['kind']]> = [];
-    const a = await hold(keeper, 'a', ends);
-    failing = true;
+    const { a, ends } = await holdOneWhileTheStoreFails();
     await advance(clock, 4_500);
     expect(ends).toEqual([]);
     expect(a.canAct()).toBe(true); // within its trusted 80 %
@@ -103,10 +109,7 @@ describe('LeaseKeeper', () => {
   });
 
   it('a renewal that comes back restores trust in a late lease', async () => {
-    const keeper = new LeaseKeeper({ store, holder: 'me', ttlMs: TTL, clock, log: silentLogger() });
-    const ends: Array<[string, LeaseEnd['kind']]> = [];
-    const a = await hold(keeper, 'a', ends);
-    failing = true;
+    const { a, ends } = await holdOneWhileTheStoreFails();
     await advance(clock, 5_000);
     expect(a.canAct()).toBe(false);
     failing = false;
