@@ -7,30 +7,33 @@
 import { FatalError } from '../../errors/index.js';
 import type { InstancePatch } from '../store.js';
 import type { OneStatement } from './one-statement.js';
+import { columnsOf } from '../schema/columns.js';
+import type { ColumnType } from '../schema/types.js';
 
 /**
- * How a patch field reaches its column. Rows travel as one JSON parameter read by json_to_recordset(): a `json`
- * field is embedded as it is (no string in a string to escape twice) and stored as the text PostgreSQL kept of it,
- * which for the json type is exactly the input; `empty` is what an absent value is written as.
+ * How a patch field reaches its column. Rows travel as one JSON parameter read by json_to_recordset(): a json
+ * column's value is embedded as it is (no string in a string to escape twice) and stored as the text PostgreSQL kept
+ * of it, which for the json type is exactly the input; `empty` is what an absent value is written as. Column types
+ * come from the schema description (src/state/schema/).
  */
-interface PatchColumn { column: string; type: 'int4' | 'int8' | 'text' | 'json'; empty?: unknown }
+interface PatchColumn { column: string; type: string; empty?: unknown }
 
-export const PATCH_COLUMNS: Record<string, PatchColumn> = {
-  implIndex: { column: 'impl_index', type: 'int4' },
-  driver: { column: 'driver', type: 'text' },
-  endpoint: { column: 'endpoint', type: 'text' },
-  ref: { column: 'ref_json', type: 'json' },
-  state: { column: 'state', type: 'text' },
-  snapshot: { column: 'snapshot_json', type: 'json' },
-  machineVersion: { column: 'machine_version', type: 'int4' },
-  addresses: { column: 'addresses_json', type: 'json', empty: {} },
-  attempts: { column: 'attempts', type: 'int4' },
-  lastError: { column: 'last_error_json', type: 'json' },
-  destroyReason: { column: 'destroy_reason', type: 'text' },
-  generation: { column: 'generation', type: 'int4' },
-  updatedAt: { column: 'updated_at', type: 'int8' },
-  readyAt: { column: 'ready_at', type: 'int8' },
+/** PostgreSQL's type for a logical column type, as json_to_recordset() reads it */
+export const RECORD_TYPES: Record<ColumnType, string> = { text: 'text', int: 'int4', bigint: 'int8', time: 'int8', serial: 'int8', json: 'json' };
+const INSTANCE_COLUMNS = new Map(columnsOf('instances').map((c) => [c.name, RECORD_TYPES[c.type]]));
+
+const FIELDS: Record<string, [column: string, empty?: unknown]> = {
+  implIndex: ['impl_index'], driver: ['driver'], endpoint: ['endpoint'], ref: ['ref_json'], state: ['state'],
+  snapshot: ['snapshot_json'], machineVersion: ['machine_version'], addresses: ['addresses_json', {}], attempts: ['attempts'],
+  lastError: ['last_error_json'], destroyReason: ['destroy_reason'], generation: ['generation'], updatedAt: ['updated_at'],
+  readyAt: ['ready_at'],
 };
+
+export const PATCH_COLUMNS: Record<string, PatchColumn> = Object.fromEntries(Object.entries(FIELDS).map(([field, [column, empty]]) => {
+  const type = INSTANCE_COLUMNS.get(column);
+  if (!type) throw new Error(`instance field ${field}: no column ${column} in the schema`);
+  return [field, { column, type, ...(empty !== undefined ? { empty } : {}) }];
+}));
 
 const IMMUTABLE = new Set(['id', 'infraId', 'node', 'createdAt']);
 

@@ -23,8 +23,9 @@ import {
 import { specHash } from '../sqlite/spec-hash.js';
 import { pgStateError } from './errors.js';
 import { ChangeListener } from './listen.js';
-import { addPatches } from './patch-columns.js';
+import { addPatches, RECORD_TYPES } from './patch-columns.js';
 import { OneStatement } from './one-statement.js';
+import { columnsOf } from '../schema/columns.js';
 
 export const DEFAULT_EVENT_LIMIT = 1000;
 /** how long the health check waits for the database to answer */
@@ -385,12 +386,9 @@ async function checkFence(c: Q, fence: Fence): Promise<void> {
   [fence.infraId, fence.epoch, fence.holder, now]);
 }
 
-const INSTANCE_COLUMNS: ReadonlyArray<readonly [keyof InstanceRow, string]> = [
-  ['id', 'text'], ['infra_id', 'text'], ['node', 'text'], ['impl_index', 'int4'], ['driver', 'text'], ['endpoint', 'text'],
-  ['ref_json', 'text'], ['state', 'text'], ['snapshot_json', 'text'], ['machine_version', 'int4'], ['addresses_json', 'text'],
-  ['attempts', 'int4'], ['last_error_json', 'text'], ['destroy_reason', 'text'], ['generation', 'int4'], ['created_at', 'int8'],
-  ['updated_at', 'int8'], ['ready_at', 'int8'],
-];
+/** the instance columns and how json_to_recordset() reads each (rows come from instanceToRow: json as text) */
+const INSTANCE_COLUMNS: ReadonlyArray<readonly [keyof InstanceRow, string]> = columnsOf('instances').map((c) =>
+  [c.name as keyof InstanceRow, c.type === 'json' ? 'text' : RECORD_TYPES[c.type]] as const);
 
 /** Events in CHUNK-row INSERTs (ord keeps the batch's order in seq), and a NOTIFY per infra. */
 function addEvents(stmt: OneStatement, events: NewEvent[]): void {
