@@ -9,7 +9,6 @@
  * scans the ready instances once and starts every check that is due (the endpoint limiter bounds them).
  */
 import type { Probe } from '../reconcilers/driver.js';
-import type { Logger } from '../util/log.js';
 import type { Clock } from './clock.js';
 import type { Fleet, TrackedInstance } from './fleet.js';
 import type { InstanceContext } from './instance/types.js';
@@ -20,7 +19,6 @@ export interface HealthRoundsDeps {
   fleet: () => Fleet;
   clock: Clock;
   rand: () => number;
-  log: Logger;
   check(c: InstanceContext, signal: AbortSignal): Promise<Probe[]>;
   signal: AbortSignal;
 }
@@ -49,10 +47,6 @@ export class HealthRounds {
     if (this.due.has(id) || this.stopped) return;
     const interval = t.actor.getSnapshot().context.healthIntervalMs;
     this.schedule(id, this.deps.clock.now() + interval * (0.5 + this.deps.rand() / 2));
-  }
-
-  forget(id: string): void {
-    this.due.delete(id);
   }
 
   stop(): void {

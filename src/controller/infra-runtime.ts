@@ -113,7 +113,7 @@ export class InfraRuntime {
       },
     });
     this.health = new HealthRounds({
-      fleet: () => this.fleet, clock, rand: options.rand, log: this.log, check: (c, signal) => effects.checkHealth(c, signal), signal: this.abort.signal,
+      fleet: () => this.fleet, clock, rand: options.rand, check: (c, signal) => effects.checkHealth(c, signal), signal: this.abort.signal,
     });
     this.actuator = new Actuator({
       store: deps.store, desired: this.desired, fleet: this.fleet, endpoints: this.endpoints, writer: this.writer,
