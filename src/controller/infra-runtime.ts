@@ -13,7 +13,7 @@ import type { Logger } from '../util/log.js';
 import type { Clock } from './clock.js';
 import type { ControllerOptions } from './options.js';
 import { plan } from './plan.js';
-import { MACHINE_VERSION } from './instance/machine.js';
+import { restorableSnapshot } from './instance/machine.js';
 import { provideInstanceMachine } from './instance/implementations.js';
 import { bindEffects, makeInstanceEffects } from './instance-effects.js';
 import { observeEndpoints, type ObservedCloud } from './observe.js';
@@ -71,7 +71,7 @@ export class InfraRuntime {
   private stopped = false;
   /** instance rows read by start(), tracked by the first reconcile that has its drivers (see resumeMachines) */
   private toResume: InstanceRecord[] | undefined;
-  /** aborted by stop(): the lists, collections and watches in flight end with it (machines' calls end with their actors) */
+  /** aborted by stop(): the lists, collections, watches and machines' calls in flight end with it */
   private readonly abort = new AbortController();
 
   constructor(private readonly deps: RuntimeDeps, infra: InfraRecord) {
@@ -97,7 +97,7 @@ export class InfraRuntime {
       hostKeys: new HostKeys(), access: options.access, clock, log: this.log,
     }));
     const machine = provideInstanceMachine(effects, {
-      clock, rand: options.rand, backoff: options.backoff, checkDelayMs: options.checkDelayMs,
+      clock, rand: options.rand, backoff: options.backoff, checkDelayMs: options.checkDelayMs, signal: this.abort.signal,
       heldUp: (id) => {
         const t = this.fleet.get(id);
         return t !== undefined && this.outages.holds(t.rec);
@@ -158,7 +158,7 @@ export class InfraRuntime {
     if (!this.toResume) return;
     const rows = this.toResume;
     this.toResume = undefined;
-    await inSlices(rows, (rec) => this.stopped || this.fleet.track(rec, rec.snapshot && rec.machineVersion === MACHINE_VERSION ? rec.snapshot : undefined));
+    await inSlices(rows, (rec) => this.stopped || this.fleet.track(rec, restorableSnapshot(rec)));
   }
 
   /**

@@ -1,20 +1,20 @@
 /**
- * Everything time- or effect-dependent in the instance machine, injected: actors call the effects (drivers,
- * health checks) with the actor's abort signal; guards and delays read the injected clock; jitter comes from
- * `rand`. The composition root does `instanceMachine.provide(makeInstanceImplementations(...))`.
+ * Everything time- or effect-dependent in the instance machine, injected: the effect runner makes the calls
+ * (drivers, health checks) the machine's states name; guards and delays read the injected clock; jitter comes
+ * from `rand`. The composition root does `instanceMachine.provide(makeInstanceImplementations(...))`.
  */
-import { assign, fromPromise } from 'xstate';
+import { assign, type AnyActorRef } from 'xstate';
 import type { CreateResult, Observation, Probe } from '../../reconcilers/driver.js';
 import { asReefError } from '../../errors/index.js';
 import type { Clock } from '../clock.js';
 import { backoffMs } from '../backoff.js';
 import type { ConfigureResult, InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
 import { instanceMachine, type InstanceMachine } from './machine.js';
+import { EffectRunner, type EffectName } from './effect-runner.js';
 
 /** After a create, "not found" is not trusted for this long (eventually consistent clouds). */
 export const CREATION_GRACE_MS = 60_000;
 
-type EffectInput = { context: InstanceContext };
 type AnyEvent = { type: string; error?: unknown; output?: unknown; observation?: Observation };
 
 export interface ImplementationOptions {
@@ -28,6 +28,8 @@ export interface ImplementationOptions {
    * replacement could not help, and the runtime extends the deadline by the outage when the endpoint is back.
    */
   heldUp?: (instanceId: string) => boolean;
+  /** aborts every call in flight (the infra's runtime stopped: machines stopped with it make no more calls) */
+  signal?: AbortSignal;
 }
 
 const observationOf = (e: AnyEvent) => e.observation;
@@ -38,15 +40,10 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
   const now = () => clock.now();
   const errorOf = (e: AnyEvent) => asReefError(e.error);
   const heldUp = (c: InstanceContext) => opts.heldUp?.(c.instanceId) ?? false;
+  const runner = new EffectRunner(effects, opts.signal);
+  type CallArgs = { context: InstanceContext; self: AnyActorRef };
 
   return {
-    actors: {
-      renderContext: fromPromise<RenderedInstance, EffectInput>(({ input, signal }) => effects.renderContext(input.context, signal)),
-      createResource: fromPromise<CreateResult, EffectInput>(({ input, signal }) => effects.createResource(input.context, signal)),
-      configure: fromPromise<ConfigureResult, EffectInput>(({ input, signal }) => effects.configure(input.context, signal)),
-      checkHealth: fromPromise<Probe[], EffectInput>(({ input, signal }) => effects.checkHealth(input.context, signal)),
-      destroyResource: fromPromise<void, EffectInput>(({ input, signal }) => effects.destroyResource(input.context, signal)),
-    },
     guards: {
       canRetry: ({ context, event }: { context: InstanceContext; event: AnyEvent }) =>
         errorOf(event).transient && (now() < context.deadline || heldUp(context)),
@@ -69,6 +66,9 @@ export function makeInstanceImplementations(effects: InstanceEffects, opts: Impl
         context.unhealthySince != null && now() - context.unhealthySince >= context.healthTimeoutMs,
     },
     actions: {
+      startEffect: ({ context, self }: CallArgs, { effect }: { effect: EffectName }) => runner.start(self, effect, context),
+      resumeEffect: ({ context, self }: CallArgs, { effect }: { effect: EffectName }) => runner.resume(self, effect, context),
+      abandonEffect: ({ self }: CallArgs) => runner.abandon(self),
       storeRendered: assign({ rendered: ({ event }: { event: AnyEvent }) => event.output as RenderedInstance }),
       recordCreated: assign(({ event }: { event: AnyEvent }) => {
         const out = event.output as CreateResult;

@@ -5,6 +5,7 @@ import type { InstanceEffects, InstanceInput } from './types.js';
 import { FatalError, TransientError } from '../../errors/index.js';
 import type { Observation, Probe } from '../../reconcilers/driver.js';
 import { topState } from './state-of.js';
+import { MACHINE_VERSION, restorableSnapshot } from './machine.js';
 
 const ref = { driver: 'dummy', endpoint: 'dummy:default', id: 'r-1' };
 const running: Observation = { exists: true, ref, phase: 'running', addresses: { ip: '10.0.0.1' }, labels: { infra: 'i', node: 'n', instance: 'i-1' } };
@@ -24,8 +25,8 @@ function fakeEffects(over: Partial<InstanceEffects> = {}) {
   return { effects, calls };
 }
 
-function start(effects: InstanceEffects, clock: SimulatedClock, input: Partial<InstanceInput> = {}, snapshot?: unknown) {
-  const machine = provideInstanceMachine(effects, { clock, rand: () => 0.5, checkDelayMs: 1000 });
+function start(effects: InstanceEffects, clock: SimulatedClock, input: Partial<InstanceInput> = {}, snapshot?: unknown, signal?: AbortSignal) {
+  const machine = provideInstanceMachine(effects, { clock, rand: () => 0.5, checkDelayMs: 1000, signal });
   const actor = createActor(machine, {
     clock,
     input: { instanceId: 'i-1', deadline: clock.now() + 600_000, healthTimeoutMs: 600_000, healthIntervalMs: 10_000, hasConfig: false, ...input },
@@ -211,6 +212,7 @@ describe('instance machine', () => {
 
     const resumed = fakeEffects({ createResource: async (c) => { seen.push(c.instanceId); return { ref }; } });
     const second = start(resumed.effects, clock, {}, persisted);
+    second.send({ type: 'instance.resume' }); // as the fleet does after every restore
     await flush();
     expect(seen).toEqual(['i-1', 'i-1']);
     expect(topState(second.getSnapshot())).toBe('booting');
@@ -243,5 +245,115 @@ describe('instance machine: absence after being seen', () => {
     expect(topState(actor.getSnapshot())).toBe('ready');
     actor.send({ type: 'instance.observed', observation: { exists: false, ref } });
     expect(topState(actor.getSnapshot())).toBe('failed');
+  });
+});
+
+describe('instance machine: the calls its states make', () => {
+  /** a create that waits to be answered, recording the signal it was given */
+  function pendingCreate() {
+    const signals: AbortSignal[] = [];
+    const answers: Array<(r: { ref: typeof ref }) => void> = [];
+    const fx = fakeEffects({
+      createResource: (_c, signal) => { signals.push(signal); return new Promise((resolve) => answers.push(resolve)); },
+    });
+    return { ...fx, signals, answers };
+  }
+
+  it('leaving a state aborts its call and drops a late answer', async () => {
+    const clock = new SimulatedClock();
+    const { effects, signals, answers, calls } = pendingCreate();
+    const actor = start(effects, clock);
+    await flush();
+    expect(actor.getSnapshot().value).toEqual({ creating: 'trying' });
+    actor.send({ type: 'instance.destroy' });
+    expect(signals[0]!.aborted).toBe(true);
+    expect(topState(actor.getSnapshot())).toBe('gone'); // no ref yet: nothing to destroy
+    answers[0]!({ ref });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('gone');
+    expect(calls.destroy).toBe(0);
+  });
+
+  it('instance.resume while a call is in flight does not make a second one', async () => {
+    const clock = new SimulatedClock();
+    const { effects, signals, answers } = pendingCreate();
+    const actor = start(effects, clock);
+    await flush();
+    actor.send({ type: 'instance.resume' });
+    await flush();
+    expect(signals).toHaveLength(1);
+    answers[0]!({ ref });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('booting');
+  });
+
+  it("the runtime's signal aborts the calls in flight and no answer moves the machine afterwards", async () => {
+    const clock = new SimulatedClock();
+    const stop = new AbortController();
+    const { effects, signals, answers } = pendingCreate();
+    const actor = start(effects, clock, {}, undefined, stop.signal);
+    await flush();
+    stop.abort();
+    expect(signals[0]!.aborted).toBe(true);
+    answers[0]!({ ref });
+    await flush();
+    expect(actor.getSnapshot().value).toEqual({ creating: 'trying' });
+  });
+
+  it('a call that throws instead of rejecting is a failed call, retried like any other', async () => {
+    const clock = new SimulatedClock();
+    let n = 0;
+    const { effects } = fakeEffects({
+      createResource: () => { if (n++ === 0) throw new TransientError('REEF_X', 'sync throw'); return Promise.resolve({ ref }); },
+    });
+    const actor = start(effects, clock);
+    await flush();
+    expect(actor.getSnapshot().value).toEqual({ creating: 'backoff' });
+    clock.increment(60_000);
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('booting');
+  });
+
+  it('a node without config_management makes no configure call', async () => {
+    const clock = new SimulatedClock();
+    let configured = 0;
+    const { effects } = fakeEffects({ configure: async () => { configured++; return {}; } });
+    const actor = start(effects, clock, { hasConfig: false });
+    await flush();
+    actor.send({ type: 'instance.observed', observation: running });
+    await flush();
+    expect(topState(actor.getSnapshot())).toBe('ready');
+    expect(configured).toBe(0);
+  });
+
+  it('restores a snapshot of machine version 1 (calls as invoked child actors) and makes its call on resume', async () => {
+    const clock = new SimulatedClock();
+    const hang = fakeEffects({ createResource: () => new Promise(() => {}) });
+    const first = start(hang.effects, clock);
+    await flush();
+    const v2 = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
+    first.stop();
+    // what reef 0.1 persisted in creating: the same state and context, plus the invoked create as a child
+    const v1 = {
+      ...v2,
+      children: {
+        '0.instance.creating.trying': {
+          snapshot: { status: 'active', output: undefined, error: undefined, input: { context: v2.context } },
+          src: 'createResource', syncSnapshot: false,
+        },
+      },
+    };
+    expect(restorableSnapshot({ snapshot: v1, machineVersion: 1 })).toBe(v1);
+    const { effects, calls } = fakeEffects();
+    const second = start(effects, clock, {}, v1);
+    second.send({ type: 'instance.resume' });
+    await flush();
+    expect(calls.create).toBe(1);
+    expect(topState(second.getSnapshot())).toBe('booting');
+  });
+
+  it('a snapshot of an unknown machine version is not restored (the row starts afresh from its ref)', () => {
+    expect(restorableSnapshot({ snapshot: { value: 'ready' }, machineVersion: MACHINE_VERSION + 1 })).toBeUndefined();
+    expect(restorableSnapshot({ snapshot: null, machineVersion: MACHINE_VERSION })).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { Addresses, ContextPayload, CreateResult, Observation, Probe, ResourceRef } from '../../reconcilers/driver.js';
 import type { ResourceSection } from '../../spec/types.js';
 import type { InstanceError } from '../../state/store.js';
+import type { EffectEvent } from './effect-runner.js';
 
 /** Machine context: plain JSON only (ids, refs, numbers), so persisted snapshots round-trip. */
 export interface InstanceContext {
@@ -56,7 +57,9 @@ export type InstanceEvent =
   /** its cloud endpoint did not answer for this long: the time does not count against the health_check timeout */
   | { type: 'instance.extend'; ms: number }
   /** a routine check of a ready instance failed (health-rounds.ts runs them outside the machine): probes or error */
-  | { type: 'instance.check-failed'; output?: Probe[]; error?: unknown };
+  | { type: 'instance.check-failed'; output?: Probe[]; error?: unknown }
+  /** the answer of the cloud call the machine's state made (effect-runner.ts) */
+  | EffectEvent;
 
 /** The effects a machine needs, injected by the composition root (fakes in tests). Each honours `signal`. */
 export interface InstanceEffects {
