@@ -34,7 +34,7 @@ function rig(over: Partial<InstanceEffects> = {}) {
   const deleted: string[] = [];
   const events: Array<Omit<NewEvent, 'time' | 'infra'>> = [];
   const writer = {
-    patch: (id: string, p: InstancePatch) => patches.set(id, { ...patches.get(id), ...p }),
+    patch: (id: string, p: InstancePatch, snapshot?: () => unknown) => patches.set(id, { ...patches.get(id), ...p, ...(snapshot ? { snapshot: snapshot() } : {}) }),
     delete: (id: string) => deleted.push(id),
   } as unknown as WriteBehind;
   let ticks = 0;
@@ -65,6 +65,7 @@ describe('fleet and recorder', () => {
     expect(r.fleet.get('w-1')!.rec.state).toBe('ready');
     expect(r.events.map((e) => e.message)).toEqual(['pending → contextualising', 'contextualising → creating', 'creating → checking', 'checking → ready']);
     expect(r.patches.get('w-1')).toMatchObject({ state: 'ready', machineVersion: MACHINE_VERSION, ref: { id: 'r-w-1' }, addresses: { ip: '10.0.0.1' } });
+    expect(r.patches.get('w-1')!.snapshot).toMatchObject({ value: { ready: 'idle' }, context: { instanceId: 'w-1' } });
     expect(r.ticks()).toBeGreaterThanOrEqual(1);
     expect(r.recorder.placements()).toEqual([{ resource: { type: 'dummy', endpoint: 'e1' }, endpoint: 'e1' }]);
     expect(r.fleet.get('w-1')!.specHash).toBe('h1');

@@ -16,6 +16,8 @@ import { topState } from './instance/state-of.js';
 export interface TrackedInstance {
   rec: InstanceRecord;
   actor: Actor<InstanceMachine>;
+  /** the machine's persisted snapshot, read when its row is written (write-behind.ts) */
+  takeSnapshot: () => unknown;
   obsKey?: string;
   obs?: Observation;
   confirming?: boolean;
@@ -76,7 +78,7 @@ export class Fleet {
       },
       ...(snapshot ? { snapshot: snapshot as never } : {}),
     });
-    const t: TrackedInstance = { rec, actor, specHash: actor.getSnapshot().context.specHash };
+    const t: TrackedInstance = { rec, actor, takeSnapshot: () => actor.getPersistedSnapshot(), specHash: actor.getSnapshot().context.specHash };
     this.byId.set(rec.id, t);
     this.nodeSet(rec.node).add(t);
     actor.subscribe({

@@ -74,10 +74,10 @@ export class InstanceRecorder {
     }
     this.written.add(t);
     this.deps.writer.patch(t.rec.id, {
-      state: p.to, snapshot: t.actor.getPersistedSnapshot(), machineVersion: MACHINE_VERSION, ref: t.rec.ref,
+      state: p.to, machineVersion: MACHINE_VERSION, ref: t.rec.ref,
       addresses: p.fields.addresses, attempts: snapshot.context.attempt, lastError: t.rec.lastError, readyAt: t.rec.readyAt,
       updatedAt: this.deps.clock.now(),
-    });
+    }, t.takeSnapshot);
   }
 
   private onTransition(t: TrackedInstance, from: TrackedInstance['rec']['state'], to: TrackedInstance['rec']['state']): void {

@@ -11,6 +11,8 @@ import type { Logger } from '../util/log.js';
 
 export class WriteBehind {
   private patches = new Map<string, InstancePatch>();
+  /** where a patched row's snapshot is read at the flush: the newest one, once, however many transitions came before */
+  private snapshots = new Map<string, () => unknown>();
   private deletions = new Set<string>();
   private events: NewEvent[] = [];
   private scheduled = false;
@@ -19,14 +21,17 @@ export class WriteBehind {
 
   constructor(private readonly store: Store, private readonly log: Logger) {}
 
-  patch(id: string, patch: InstancePatch): void {
+  /** @param snapshot read when the row is written, for its `snapshot` field (a machine's persisted snapshot) */
+  patch(id: string, patch: InstancePatch, snapshot?: () => unknown): void {
     const prev = this.patches.get(id);
     this.patches.set(id, prev ? { ...prev, ...patch } : patch);
+    if (snapshot) this.snapshots.set(id, snapshot);
     this.schedule();
   }
 
   delete(id: string): void {
     this.patches.delete(id);
+    this.snapshots.delete(id);
     this.deletions.add(id);
     this.schedule();
   }
@@ -61,6 +66,11 @@ export class WriteBehind {
     const patches = this.patches;
     const deletions = this.deletions;
     const events = this.events;
+    for (const [id, take] of this.snapshots) {
+      const p = patches.get(id);
+      if (p) patches.set(id, { ...p, snapshot: take() });
+    }
+    this.snapshots = new Map();
     this.patches = new Map();
     this.deletions = new Set();
     this.events = [];
