@@ -173,6 +173,7 @@ export class InfraRuntime {
     this.queue.stop();
     this.health.stop();
     this.endpoints.stop();
+    this.writer.readSnapshots();
     this.fleet.stop();
     await this.writer.flush().catch(() => {});
   }

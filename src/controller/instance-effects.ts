@@ -15,7 +15,7 @@ import { withConfigStrings } from '../reconcilers/config/template-scope.js';
 import type { Clock } from './clock.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { InstanceContext, InstanceEffects } from './instance/types.js';
-import type { Logger } from '../util/log.js';
+import { lazyChild, type Logger } from '../util/log.js';
 import type { HostAccess } from '../util/host-access.js';
 import type { HostKeys } from './host-keys.js';
 import type { DesiredState } from './desired-state.js';
@@ -79,18 +79,14 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
     if (!p) throw new FatalError('REEF_INSTANCE_ORPHANED', `instance ${c.instanceId} has no node in the spec`);
     return p;
   };
-  const ctxFor = (c: InstanceContext, node: string, signal: AbortSignal): CallContext => {
-    // made when a driver logs, which few calls do (a routine health check of every ready instance made one each)
-    let log: Logger | undefined;
-    return {
-      signal,
-      clock: deps.clock,
-      access: deps.access,
-      get log() {
-        return (log ??= deps.log.child({ node, instance: c.instanceId }));
-      },
-    };
-  };
+  const ctxFor = (c: InstanceContext, node: string, signal: AbortSignal, releaseSlot?: () => void): CallContext => ({
+    signal,
+    clock: deps.clock,
+    access: deps.access,
+    ...(releaseSlot ? { releaseSlot } : {}),
+    // made on its first line written: few calls log (a routine health check of every ready instance made one each)
+    log: lazyChild(deps.log, { node, instance: c.instanceId }),
+  });
   const scopeFor = (c: InstanceContext, node: NodeSpec, ip?: string) =>
     makeTemplateScope({ spec: deps.spec(), node, instanceId: c.instanceId, ip, addressesOf: deps.addressesOf });
   const resourceOf = (c: InstanceContext, impl: Implementation): ResourceSection => c.rendered?.resource ?? impl.resource;
@@ -121,7 +117,6 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
       const { node, implementation } = place(c);
       const resource = resourceOf(c, implementation);
       const driver = await deps.driver(resource.type);
-      const ctx = ctxFor(c, node.name, signal);
       const started = deps.clock.now();
       const result = await deps.limiter(resource).run((releaseSlot) =>
         driver.create(
@@ -132,7 +127,7 @@ export function makeInstanceEffects(deps: EffectsDeps): InstanceEffects {
             context: c.rendered?.payload ?? { kind: 'none' },
             credentials: deps.credentials('resource', resource),
           },
-          { ...ctx, releaseSlot },
+          ctxFor(c, node.name, signal, releaseSlot),
         ),
       );
       // on the runtime's logger, not ctx.log: a child logger per create costs more than the create at 100,000 dummy instances

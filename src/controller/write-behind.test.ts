@@ -49,4 +49,14 @@ describe('write-behind', () => {
     await writer.flush();
     expect(patchOf(batches[0]!, 'a')).toEqual({ state: 'ready', snapshot: { value: 'ready' } });
   });
+
+  it('readSnapshots() takes the snapshots as they are now, for a flush after the machines have stopped', async () => {
+    const { batches, writer } = rig();
+    let status = 'active';
+    writer.patch('a', { state: 'ready' }, () => ({ status }));
+    writer.readSnapshots();
+    status = 'stopped';
+    await writer.flush();
+    expect(patchOf(batches[0]!, 'a')).toEqual({ state: 'ready', snapshot: { status: 'active' } });
+  });
 });

@@ -41,6 +41,18 @@ export class WriteBehind {
     this.schedule();
   }
 
+  /**
+   * Reads the pending rows' snapshots now. Called before the machines stop: a stopped machine's snapshot says
+   * "stopped", and one restored from it would never move again.
+   */
+  readSnapshots(): void {
+    for (const [id, take] of this.snapshots) {
+      const p = this.patches.get(id);
+      if (p) this.patches.set(id, { ...p, snapshot: take() });
+    }
+    this.snapshots = new Map();
+  }
+
   /** Resolves once everything queued so far is in the store; rejects with the store's error if a write failed. */
   async flush(): Promise<void> {
     this.scheduled = false;
@@ -66,11 +78,7 @@ export class WriteBehind {
     const patches = this.patches;
     const deletions = this.deletions;
     const events = this.events;
-    for (const [id, take] of this.snapshots) {
-      const p = patches.get(id);
-      if (p) patches.set(id, { ...p, snapshot: take() });
-    }
-    this.snapshots = new Map();
+    this.readSnapshots();
     this.patches = new Map();
     this.deletions = new Set();
     this.events = [];
