@@ -119,6 +119,15 @@ describe('dummy driver: create', () => {
 });
 
 describe('dummy driver: phases from timestamps', () => {
+  it("a create answers whether the resource runs already, as a real cloud's does", async () => {
+    const d = newDriver();
+    expect((await d.create(req('now'), ctx)).running).toBe(true);
+    expect((await d.create(req('later', { boot_delay: 5000 }), ctx)).running).toBeUndefined();
+    clock.advance(5000);
+    // asked again (a retried create): the existing resource, running by now
+    expect((await d.create(req('later', { boot_delay: 5000 }), ctx)).running).toBe(true);
+  });
+
   it('is pending until boot_delay has passed, then running', async () => {
     const d = newDriver();
     const { ref } = await d.create(req('b', { boot_delay: 5000 }), ctx);

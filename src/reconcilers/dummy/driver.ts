@@ -12,7 +12,7 @@ import { FatalError, TransientError } from '../errors.js';
 import { classifyDummyError } from './classify.js';
 import { DummyCloud, openDummyCloud, type CloudRow } from './cloud.js';
 import { attemptKey, decideCreateFailure, isChosen } from './failure.js';
-import { healthOf, observationOf } from './phase.js';
+import { healthOf, lifecycleOf, observationOf } from './phase.js';
 import { resolveSettings, resourceSchema, type DummyResource, type DummySettings } from './schema.js';
 
 const PREFIX = 'dummy:';
@@ -36,7 +36,7 @@ export class DummyDriver implements Driver<DummyResource>, HealthChecker<DummyRe
       if (s.createDelay > 0) {
         // an already-created resource answers at once; a new one takes the simulated API time
         const existing = cloud.findByInstance(req.instanceId);
-        if (existing) return resultOf(existing, s.endpoint);
+        if (existing) return resultOf(existing, s.endpoint, ctx.clock.now());
         await sleep(ctx.clock, s.createDelay, ctx.signal);
       }
       ctx.signal.throwIfAborted();
@@ -69,7 +69,7 @@ export class DummyDriver implements Driver<DummyResource>, HealthChecker<DummyRe
           : new TransientError('REEF_DUMMY_TRANSIENT', message);
       }
       ctx.log.debug({ driver: 'dummy', endpoint: s.endpoint, instance: req.instanceId, action: 'create' }, outcome.kind);
-      return resultOf(outcome.row, s.endpoint);
+      return resultOf(outcome.row, s.endpoint, ctx.clock.now());
     } catch (e) {
       throw classifyDummyError(e, what, ctx.signal);
     }
@@ -134,9 +134,12 @@ function reachable(s: DummySettings): DummySettings {
   return s;
 }
 
-function resultOf(row: CloudRow, endpoint: string): CreateResult {
+/** What a create answers: like a real cloud's, it says whether the resource already runs (no boot delay), so the
+ * machine need not wait in booting for a list to show it. */
+function resultOf(row: CloudRow, endpoint: string, now: number): CreateResult {
   return {
     ref: { driver: 'dummy', endpoint: PREFIX + endpoint, id: row.id },
     addresses: { ip: row.ip, privateIp: row.ip },
+    ...(lifecycleOf(row, now).phase === 'running' ? { running: true } : {}),
   };
 }
