@@ -10,14 +10,7 @@
  */
 import type { AnyActorRef } from 'xstate';
 import { TransientError } from '../../errors/index.js';
-import type { InstanceContext, InstanceEffects } from './types.js';
-
-export type EffectName = keyof InstanceEffects;
-
-/** What a finished call sends its machine: the same `output` / `error` fields as xstate's own done and error events. */
-export type EffectEvent =
-  | { type: 'effect.done'; effect: EffectName; output: unknown }
-  | { type: 'effect.failed'; effect: EffectName; error: unknown };
+import type { EffectEvent, EffectName, InstanceContext, InstanceEffects } from './types.js';
 
 export class EffectRunner {
   private readonly inFlight = new Map<AnyActorRef, AbortController>();

@@ -8,9 +8,9 @@ import type { CreateResult, Observation, Probe } from '../../reconcilers/driver.
 import { asReefError } from '../../errors/index.js';
 import type { Clock } from '../clock.js';
 import { backoffMs } from '../backoff.js';
-import type { ConfigureResult, InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
+import type { ConfigureResult, EffectName, InstanceContext, InstanceEffects, RenderedInstance } from './types.js';
 import { instanceMachine, type InstanceMachine } from './machine.js';
-import { EffectRunner, type EffectName } from './effect-runner.js';
+import { EffectRunner } from './effect-runner.js';
 
 /** After a create, "not found" is not trusted for this long (eventually consistent clouds). */
 export const CREATION_GRACE_MS = 60_000;

@@ -10,8 +10,7 @@
  * answer comes back as effect.done / effect.failed (effect-runner.ts says why this is not xstate's invoke).
  */
 import { assign, setup } from 'xstate';
-import type { EffectName } from './effect-runner.js';
-import type { InstanceContext, InstanceEvent, InstanceInput } from './types.js';
+import type { EffectName, InstanceContext, InstanceEvent, InstanceInput } from './types.js';
 
 /**
  * Version of the persisted snapshot. 2: calls are no longer invoked child actors, so snapshots carry no children;

@@ -1,7 +1,6 @@
 import type { Addresses, ContextPayload, CreateResult, Observation, Probe, ResourceRef } from '../../reconcilers/driver.js';
 import type { ResourceSection } from '../../spec/types.js';
 import type { InstanceError } from '../../state/store.js';
-import type { EffectEvent } from './effect-runner.js';
 
 /** Machine context: plain JSON only (ids, refs, numbers), so persisted snapshots round-trip. */
 export interface InstanceContext {
@@ -70,3 +69,11 @@ export interface InstanceEffects {
   checkHealth(c: InstanceContext, signal: AbortSignal): Promise<Probe[]>;
   destroyResource(c: InstanceContext, signal: AbortSignal): Promise<void>;
 }
+
+/** A call an instance machine's state makes (effect-runner.ts). */
+export type EffectName = keyof InstanceEffects;
+
+/** What a finished call sends its machine: the same `output` / `error` fields as xstate's own done and error events. */
+export type EffectEvent =
+  | { type: 'effect.done'; effect: EffectName; output: unknown }
+  | { type: 'effect.failed'; effect: EffectName; error: unknown };
