@@ -55,11 +55,6 @@ export class EffectRunner {
     calling.abort(new TransientError('REEF_ABORTED', 'the instance left the state that made this call'));
   }
 
-  /** how many machines have a call in flight (tests) */
-  get size(): number {
-    return this.inFlight.size;
-  }
-
   private answer(self: AnyActorRef, calling: AbortController, event: EffectEvent): void {
     if (calling.signal.aborted) return;
     this.inFlight.delete(self);
