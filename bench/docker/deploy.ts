@@ -1,7 +1,11 @@
 /**
  * Child: one head and 50 workers deployed three ways, REPS times each, interleaved (reef, dockerode, compose, ...)
- * so that drift of a noisy machine hits all three alike. Everything is swept by label before and after each run.
- *   node deploy.js REPS
+ * so that drift of a noisy machine hits all three alike; the order of reef and dockerode alternates between reps.
+ * Everything is swept by label before and after each run, and one unrecorded deploy of each comes first (the
+ * first in a process also loads and compiles its code; `reef apply`'s own start is in apply-cli.ts). The ratio is the median of each rep's reef ÷ dockerode,
+ * which drift between reps does not skew. The CPU that this process used during each deploy is reported too: the
+ * engine keeps both cores of a 2-core machine busy, so every millisecond of it is taken from the engine.
+ *   node deploy.js REPS [ENGINE_CPU]   (ENGINE_CPU: give the engine that CPU alone, see engine-cpu.ts)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -11,43 +15,54 @@ import { EndpointLimiter } from '../../src/controller/limiter.js';
 import { DEFAULT_OPTIONS } from '../../src/controller/options.js';
 import { median, report } from '../lib/child.js';
 import { BENCH_LABEL, IMAGE, benchSpec, engine, inProcessReef, runningCount, sweepAll } from './common.js';
+import { pinEngine } from './engine-cpu.js';
 
 const REPS = Number(process.argv[2] ?? 3);
+const ENGINE_CPU = process.argv[3] === undefined || process.argv[3] === '' ? undefined : Number(process.argv[3]);
 const WORKERS = 50;
 const TOTAL = WORKERS + 1;
 const concurrency = DEFAULT_OPTIONS.concurrency;
 
-async function viaReef(): Promise<number> {
+interface Run { ms: number; cpuMs: number }
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function viaReef(): Promise<Run> {
   const reef = inProcessReef();
   try {
     const spec = benchSpec();
     await reef.store.putInfra(spec);
+    const cpu0 = cpuMs();
     const t0 = performance.now();
     const r = await reef.controller.run(spec.id, { timeoutMs: 120_000 });
-    const ms = performance.now() - t0;
+    const run = { ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 };
     if (r.kind !== 'converged') throw new Error(`reef: ${r.kind}`);
     const n = await runningCount(`reef.infra=${spec.id}`);
     if (n !== TOTAL) throw new Error(`reef: ${n} containers running, expected ${TOTAL}`);
-    return ms;
+    return run;
   } finally {
     await reef.close();
   }
 }
 
-async function viaDockerode(): Promise<number> {
+async function viaDockerode(): Promise<Run> {
   const limiter = new EndpointLimiter({ concurrency });
   const one = (name: string) => limiter.run(async () => {
     const c = await engine.createContainer({ name, Image: IMAGE, Cmd: ['sleep', '3600'], Labels: { [BENCH_LABEL]: 'dockerode' } });
     await c.start();
   });
+  const cpu0 = cpuMs();
   const t0 = performance.now();
   await one('reef-bench-head');
   await Promise.all(Array.from({ length: WORKERS }, (_, i) => one(`reef-bench-worker-${i}`)));
   // confirmed running, as reef's run() only ends once a list shows every instance running: one list call
   const n = await runningCount(`${BENCH_LABEL}=dockerode`);
-  const ms = performance.now() - t0;
+  const run = { ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 };
   if (n !== TOTAL) throw new Error(`dockerode: ${n} containers running, expected ${TOTAL}`);
-  return ms;
+  return run;
 }
 
 const COMPOSE = `version: "2.4"
@@ -89,13 +104,24 @@ async function viaCompose(): Promise<number> {
 await engine.ping();
 const withCompose = composeAvailable();
 const times: Record<'reef' | 'dockerode' | 'compose', number[]> = { reef: [], dockerode: [], compose: [] };
+const cpu: Record<'reef' | 'dockerode', number[]> = { reef: [], dockerode: [] };
+const record = (who: 'reef' | 'dockerode', r: Run) => {
+  times[who].push(r.ms);
+  cpu[who].push(r.cpuMs);
+};
 await sweepAll();
+const pinned = ENGINE_CPU === undefined ? undefined : pinEngine(ENGINE_CPU);
 try {
+  // one unrecorded deploy each first: the first in a process also loads and compiles the code it runs
+  await viaReef();
+  await sweepAll();
+  await viaDockerode();
+  await sweepAll();
   for (let rep = 0; rep < REPS; rep++) {
-    times.reef.push(await viaReef());
-    await sweepAll();
-    times.dockerode.push(await viaDockerode());
-    await sweepAll();
+    for (const who of rep % 2 === 0 ? ['reef', 'dockerode'] as const : ['dockerode', 'reef'] as const) {
+      record(who, who === 'reef' ? await viaReef() : await viaDockerode());
+      await sweepAll();
+    }
     if (withCompose) {
       times.compose.push(await viaCompose());
       await sweepAll();
@@ -103,8 +129,11 @@ try {
   }
 } finally {
   await sweepAll();
+  pinned?.restore();
 }
+const ratios = times.reef.map((ms, i) => ms / times.dockerode[i]);
 report({
-  containers: TOTAL, concurrency, reps: REPS, composeAvailable: withCompose, times,
+  containers: TOTAL, concurrency, reps: REPS, composeAvailable: withCompose, times, ratios, cpus: pinned?.describe ?? 'shared',
   reefMs: median(times.reef), dockerodeMs: median(times.dockerode), composeMs: withCompose ? median(times.compose) : null,
+  ratio: median(ratios), reefCpuMs: median(cpu.reef), dockerodeCpuMs: median(cpu.dockerode),
 });
