@@ -22,6 +22,7 @@ const ENGINE_CPU = process.argv[3] === undefined || process.argv[3] === '' ? und
 const WORKERS = 50;
 const TOTAL = WORKERS + 1;
 const concurrency = DEFAULT_OPTIONS.concurrency;
+const DEADLINE_MS = 120_000;
 
 interface Run { ms: number; cpuMs: number }
 
@@ -37,7 +38,7 @@ async function viaReef(): Promise<Run> {
     await reef.store.putInfra(spec);
     const cpu0 = cpuMs();
     const t0 = performance.now();
-    const r = await reef.controller.run(spec.id, { timeoutMs: 120_000 });
+    const r = await reef.controller.run(spec.id, { timeoutMs: DEADLINE_MS });
     const run = { ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 };
     if (r.kind !== 'converged') throw new Error(`reef: ${r.kind}`);
     const n = await runningCount(`reef.infra=${spec.id}`);
@@ -56,8 +57,16 @@ async function viaDockerode(): Promise<Run> {
   });
   const cpu0 = cpuMs();
   const t0 = performance.now();
-  await one('reef-bench-head');
-  await Promise.all(Array.from({ length: WORKERS }, (_, i) => one(`reef-bench-worker-${i}`)));
+  const deploy = (async () => {
+    await one('reef-bench-head');
+    await Promise.all(Array.from({ length: WORKERS }, (_, i) => one(`reef-bench-worker-${i}`)));
+  })();
+  // the deadline reef's run() is given: an engine that stops answering (seen once) ends the scenario with that line
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`dockerode: the engine did not finish ${TOTAL} create + start within ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
+  });
+  await Promise.race([deploy, deadline]).finally(() => clearTimeout(timer));
   // confirmed running, as reef's run() only ends once a list shows every instance running: one list call
   const n = await runningCount(`${BENCH_LABEL}=dockerode`);
   const run = { ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 };
