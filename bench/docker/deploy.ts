@@ -1,10 +1,11 @@
 /**
  * Child: one head and 50 workers deployed three ways, REPS times each, interleaved (reef, dockerode, compose, ...)
- * so that drift of a noisy machine hits all three alike; the order of reef and dockerode alternates between reps.
- * Everything is swept by label before and after each run, and one unrecorded deploy of each comes first (the
- * first in a process also loads and compiles its code; `reef apply`'s own start is in apply-cli.ts). The ratio is the median of each rep's reef ÷ dockerode,
- * which drift between reps does not skew. The CPU that this process used during each deploy is reported too: the
- * engine keeps both cores of a 2-core machine busy, so every millisecond of it is taken from the engine.
+ * so that drift of a noisy machine hits all three alike; reef and dockerode take turns at going first. Everything
+ * is swept by label before and after each run, and one unrecorded deploy of each comes first (the first in a
+ * process also loads and compiles its code; `reef apply`'s own start is in apply-cli.ts). The ratio is the median
+ * of each rep's reef ÷ dockerode, which drift between reps does not skew. The CPU that this process used during
+ * each deploy is reported too: the engine keeps both cores of a 2-core machine busy, so every millisecond of it
+ * is taken from the engine.
  *   node deploy.js REPS [ENGINE_CPU]   (ENGINE_CPU: give the engine that CPU alone, see engine-cpu.ts)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
